@@ -1,0 +1,3 @@
+from konzeptanalyse.cli import app
+
+app()
