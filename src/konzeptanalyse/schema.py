@@ -58,6 +58,8 @@ RESULT_COLUMNS: dict[str, list[tuple[str, str]]] = {
     "segments.csv": [
         ("doc_id", "document key"),
         ("segment_id", "doc_id-NNNNN in document order"),
+        ("segment_key", "stable content key: hash of document sha256, section path and "
+         "normalised text (keys.segment_key)"),
         ("section_index", "section the segment belongs to"),
         ("section_path", "path of that section"),
         ("section_kind", "kind of that section"),
@@ -74,10 +76,11 @@ RESULT_COLUMNS: dict[str, list[tuple[str, str]]] = {
          "and code; a review decision is keyed by it"),
         ("doc_id", "document key"),
         ("segment_id", "segment key"),
+        ("segment_key", "stable content key of the segment"),
         ("page", "page"),
         ("section_path", "section path"),
         ("section_kind", "section kind"),
-        ("code", "code the auto-coder assigned"),
+        ("code", "code the auto-coder assigned (for a reviewer-added tag: the added code)"),
         ("label", "German label of the code"),
         ("dimension", "handlungsfeld, massnahme, zielgruppe, verstaendnis, struktur"),
         ("rule", "id of the first rule that matched"),
@@ -90,6 +93,8 @@ RESULT_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("final_code", "code used by all tables: the corrected code, the auto code, or empty "
          "when rejected"),
         ("source", "auto or human"),
+        ("status", "auto, accepted, rejected, changed, added (a reviewer's code the auto-coder "
+         "did not assign) or conflict (a reviewer accepted a tag the codebook no longer gives)"),
     ],
     "measures.csv": [
         ("doc_id", "document key"),
