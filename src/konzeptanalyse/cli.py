@@ -23,7 +23,9 @@ app = typer.Typer(
     help="Extract, section, code and count German integration concepts.",
 )
 codebook_app = typer.Typer(no_args_is_help=True, help="Validate, render and audit codebooks.")
-review_app = typer.Typer(no_args_is_help=True, help="Export auto-tags for review; import decisions.")
+review_app = typer.Typer(
+    no_args_is_help=True, help="Export auto-tags for review; import decisions."
+)
 app.add_typer(codebook_app, name="codebook")
 app.add_typer(review_app, name="review")
 
@@ -42,7 +44,7 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_FATAL)
 
 
-# --------------------------------------------------------------------------- ingest
+# ---- ingest
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="PDF files or folders.")],
@@ -56,17 +58,83 @@ def extract(
     raise _fail("extract: not implemented yet")  # owner: ingest
 
 
-# --------------------------------------------------------------------------- classify (pipeline)
+# ---- classify (pipeline)
 # owner: pipeline — `classify`
+@app.command()
+def classify(
+    paths: Annotated[list[Path], typer.Argument(help="PDF files or folders (e.g. corpus/).")],
+    codebook: CodebookOpt = None,
+    out: ResultsDir = Path("results"),
+    unit: Annotated[str, typer.Option(help="sentence, paragraph or section.")] = "sentence",
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Parallel documents (default: all cores).")
+    ] = None,
+    executor: Annotated[str, typer.Option(help="process (this machine) or dask.")] = "process",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
+    ] = None,
+    ocr: Annotated[bool, typer.Option("--ocr", help="OCR pages without a text layer.")] = False,
+    password: Annotated[str | None, typer.Option(help="Password of encrypted PDFs.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-extract and re-tag.")] = False,
+    tables: Annotated[bool, typer.Option(help="Write the corpus tables at the end.")] = True,
+) -> None:
+    """Extract, segment and code every PDF; write the results folder and print a summary."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from .codebook import DEFAULT_CODEBOOK, CodebookError
+    from .pipeline import classify as run_classify
+    from .summary import print_summary
+
+    console, err = Console(), Console(stderr=True)
+    try:
+        with Progress(
+            TextColumn("[bold]coding"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("", total=None)
+
+            def progress(done: int, total: int, name: str) -> None:
+                bar.update(task, completed=done, total=total, description=name)
+
+            summary = run_classify(
+                paths,
+                codebook_path=codebook or DEFAULT_CODEBOOK,
+                out_dir=out,
+                unit=unit,
+                workers=workers,
+                executor=executor,
+                scheduler=scheduler,
+                ocr=ocr,
+                password=password,
+                use_cache=not no_cache,
+                progress=progress,
+            )
+    except CodebookError as exc:
+        raise _fail(str(exc)) from exc
+    except (FileNotFoundError, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+    for line in summary.errors:
+        err.print(f"[red]error:[/red] {line}", highlight=False)
+    if tables:
+        from .tables import write_tables
+
+        summary.files.extend(write_tables(out))
+    print_summary(console, summary)
+    raise typer.Exit(EXIT_PARTIAL if summary.errors else EXIT_OK)
 
 
-# --------------------------------------------------------------------------- codebook, tag, evaluate
+# ---- codebook, tag, evaluate
 # owner: codebook — `tag`, `evaluate`, `codebook check`, `codebook show`
 
 
-# --------------------------------------------------------------------------- review, agreement, audit
+# ---- review, agreement, audit
 # owner: review — `review export`, `review import`, `agreement`, `codebook audit`
 
 
-# --------------------------------------------------------------------------- research outputs
+# ---- research outputs
 # owner: outputs — `tables`, `kwic`, `report`, `cluster`

@@ -1,0 +1,426 @@
+"""``konzept classify``: every PDF through ingest → segments → codebook, then the corpus tables.
+
+Per document (in worker processes, or on a Dask cluster):
+    ingest.load_document (cached by PDF hash) → segments.segment_document → Matcher.tag
+The result of each document is stored in the part store as soon as it is done. Then, in the
+main process, the parts are assembled, reviewer decisions are applied (ledger), document-level
+measures are computed and all files are written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__, keys
+from .measures import document_measures, effective_codes, field_table, find_measures
+from .schema import columns
+from .store import PartStore, write_results
+
+EXECUTORS = ("process", "dask")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything a worker needs to process one document; plain values so it pickles."""
+
+    codebook: str
+    codebook_version: str
+    unit: str = "sentence"
+    ocr: bool = False
+    password: str | None = None
+    cache_dir: str | None = None
+    use_cache: bool = True
+
+
+@dataclass
+class RunSummary:
+    out_dir: Path
+    documents: pd.DataFrame
+    errors: list[str] = field(default_factory=list)
+    decisions: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    reused: int = 0  # documents whose coding came from the part store
+    processed: int = 0
+    files: list[Path] = field(default_factory=list)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _matcher(codebook_path: str, version: str):
+    """One compiled matcher per worker process and codebook version (a cache, not state)."""
+    from .codebook import Matcher, load_codebook
+
+    return Matcher(load_codebook(Path(codebook_path)))
+
+
+def code_document(path: str, sha256: str, cfg: RunConfig) -> dict[str, Any]:
+    """Ingest, segment and tag one PDF. Never raises: failures come back as ``error``."""
+    from .ingest import IngestError, load_document
+    from .segments import segment_document
+    from .understanding import score_segment
+
+    t0 = time.perf_counter()
+    try:
+        doc = load_document(
+            Path(path),
+            ocr=cfg.ocr,
+            password=cfg.password,
+            cache_dir=Path(cfg.cache_dir) if cfg.cache_dir else None,
+            use_cache=cfg.use_cache,
+        )
+    except IngestError as exc:
+        return {"path": path, "file": Path(path).name, "sha256": sha256, "error": str(exc)}
+    except Exception as exc:  # noqa: BLE001 - one broken PDF must never stop a corpus run
+        return {
+            "path": path,
+            "file": Path(path).name,
+            "sha256": sha256,
+            "error": f"{Path(path).name}: unexpected {type(exc).__name__}: {exc} — "
+            "please report this file",
+        }
+    t1 = time.perf_counter()
+    matcher = _matcher(cfg.codebook, cfg.codebook_version)
+    segments = segment_document(doc, cfg.unit)
+    seg_rows, tag_rows = [], []
+    for seg in segments:
+        seg_key = keys.segment_key(doc.sha256, seg.section_path, seg.text)
+        context = "heading" if seg.kind == "heading" else seg.section_kind
+        tags = matcher.tag(seg.text, context=context)
+        poles = [t for t in tags if t.dimension == "verstaendnis"]
+        score = score_segment(poles)[0] if poles else 0.0
+        seg_rows.append(
+            {
+                **seg.to_dict(),
+                "segment_key": seg_key,
+                "n_words": len(seg.text.split()),
+                "understanding_score": round(score, 4),
+            }
+        )
+        first: dict[str, dict[str, Any]] = {}
+        for tag in tags:
+            if tag.code in first:
+                first[tag.code]["n_matches"] += 1
+                continue
+            first[tag.code] = {
+                "tag_id": keys.tag_id(seg_key, tag.code),
+                "doc_id": doc.doc_id,
+                "segment_id": seg.segment_id,
+                "segment_key": seg_key,
+                "page": seg.page,
+                "section_path": seg.section_path,
+                "section_kind": seg.section_kind,
+                "code": tag.code,
+                "label": tag.label,
+                "dimension": tag.dimension,
+                "rule": tag.rule,
+                "matched": tag.matched,
+                "start": tag.start,
+                "end": tag.end,
+                "n_matches": 1,
+                "weight": tag.weight,
+            }
+        tag_rows.extend(first.values())
+    section_rows = [
+        {
+            "doc_id": doc.doc_id,
+            "section_index": i,
+            "heading": s.heading,
+            "number": s.number,
+            "level": s.level,
+            "page": s.page,
+            "kind": s.kind,
+            "path": s.path or s.heading,
+            "n_paragraphs": len(s.paragraphs),
+            "n_words": sum(len(p.text.split()) for p in s.paragraphs),
+        }
+        for i, s in enumerate(doc.sections)
+    ]
+    quality = doc.quality
+    chars = sum(q.chars for q in quality)
+    bad = sum(q.replacement_chars for q in quality)
+    flag = "ok"
+    if doc.empty_pages or (chars and bad / chars > 0.005):
+        flag = "poor"
+    elif doc.ocr_pages or bad:
+        flag = "check"
+    return {
+        "path": path,
+        "file": Path(path).name,
+        "sha256": doc.sha256,
+        "document": {
+            "doc_id": doc.doc_id,
+            "file": Path(path).name,
+            "sha256": doc.sha256,
+            "title": doc.title,
+            "pages": doc.page_count,
+            "quality_flag": flag,
+            "ocr_pages": doc.ocr_pages,
+            "empty_pages": doc.empty_pages,
+            "replacement_chars": bad,
+            "n_sections": len(doc.sections),
+        },
+        "warnings": list(doc.warnings),
+        "sections": section_rows,
+        "segments": seg_rows,
+        "tags": tag_rows,
+        "timings": {"extract": t1 - t0, "code": time.perf_counter() - t1},
+    }
+
+
+def _part_key(sha256: str, cfg: RunConfig) -> str:
+    from .ingest import EXTRACTOR
+
+    extractor = EXTRACTOR.replace("/", "_")
+    ocr = "ocr" if cfg.ocr else "noocr"
+    return f"{sha256}-{extractor}-{cfg.codebook_version[:12]}-{cfg.unit}-{ocr}"
+
+
+def _run_parallel(
+    todo: list[tuple[str, str]],
+    cfg: RunConfig,
+    workers: int,
+    executor: str,
+    scheduler: str | None,
+) -> Iterator[dict[str, Any]]:
+    """Yield document results as they finish, whatever engine computes them."""
+    if not todo:
+        return
+    if executor == "dask":
+        from dask.distributed import Client, LocalCluster
+        from dask.distributed import as_completed as dask_completed
+
+        cluster = None
+        if scheduler:
+            client = Client(scheduler)
+        else:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)
+            client = Client(cluster)
+        try:
+            futures = client.map(
+                code_document, [p for p, _ in todo], [s for _, s in todo], cfg=cfg, pure=False
+            )
+            for fut in dask_completed(futures):
+                yield fut.result()
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    elif workers <= 1:
+        for path, sha in todo:
+            yield code_document(path, sha, cfg)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(code_document, p, s, cfg) for p, s in todo]
+            for fut in as_completed(futures):
+                yield fut.result()
+
+
+def read_manifest(folder: Path) -> pd.DataFrame | None:
+    """corpus/manifest.csv next to the PDFs (optional): Kreis, AGS, Bundesland, type, year, ..."""
+    path = folder / "manifest.csv"
+    if not path.exists():
+        return None
+    manifest = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if "file" not in manifest.columns:
+        raise ValueError(f"{path}: needs a 'file' column naming each PDF")
+    return manifest
+
+
+def classify(
+    paths: Iterable[Path],
+    *,
+    codebook_path: Path,
+    out_dir: Path = Path("results"),
+    unit: str = "sentence",
+    workers: int | None = None,
+    executor: str = "process",
+    scheduler: str | None = None,
+    ocr: bool = False,
+    password: str | None = None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> RunSummary:
+    """Code every PDF under ``paths`` and write the results folder. See the module docstring."""
+    from .codebook import load_codebook
+    from .ingest import EXTRACTOR, find_pdfs
+    from .ledger import apply_decisions
+    from .segments import UNITS
+
+    if unit not in UNITS:
+        raise ValueError(f"--unit must be one of {', '.join(UNITS)}")
+    if executor not in EXECUTORS:
+        raise ValueError(f"--executor must be one of {', '.join(EXECUTORS)}")
+    t_start = time.perf_counter()
+    paths = list(paths)
+    codebook = load_codebook(codebook_path)
+    pdfs = find_pdfs(paths)
+    if not pdfs:
+        raise FileNotFoundError(f"no PDF files in {', '.join(map(str, paths))}")
+    cfg = RunConfig(
+        codebook=str(codebook_path.resolve()),
+        codebook_version=codebook.version,
+        unit=unit,
+        ocr=ocr,
+        password=password,
+        cache_dir=str(cache_dir) if cache_dir else None,
+        use_cache=use_cache,
+    )
+    parts = PartStore(out_dir)
+    hashes = {str(p): file_sha256(p) for p in pdfs}
+    results: dict[str, dict[str, Any]] = {}
+    todo = []
+    for p in pdfs:
+        part = parts.load(_part_key(hashes[str(p)], cfg)) if use_cache else None
+        if part is not None:
+            results[str(p)] = {**part, "file": p.name, "path": str(p)}
+        else:
+            todo.append((str(p), hashes[str(p)]))
+    reused = len(results)
+    done = reused
+    if progress:
+        progress(done, len(pdfs), "")
+    n_workers = workers or os.cpu_count() or 1
+    for res in _run_parallel(todo, cfg, min(n_workers, max(len(todo), 1)), executor, scheduler):
+        if "error" not in res:
+            parts.save(_part_key(res["sha256"], cfg), res)
+        results[res["path"]] = res
+        done += 1
+        if progress:
+            progress(done, len(pdfs), res["file"])
+    t_docs = time.perf_counter()
+
+    ok = [results[str(p)] for p in pdfs if "error" not in results[str(p)]]
+    errors = [results[str(p)]["error"] for p in pdfs if "error" in results[str(p)]]
+    frames = _assemble(ok)
+    labels = {c: (code.label, code.dimension) for c, code in codebook.codes.items()}
+    tags, decisions = apply_decisions(frames["tags"], frames["segments"], out_dir, labels)
+    eff = effective_codes(tags, codebook)
+    measures = find_measures(frames["segments"], eff)
+    fields = field_table(frames["segments"], eff, codebook)
+    documents = _documents_table(frames, fields, measures, eff, tags, paths, pdfs)
+    sections = _sections_table(frames, eff)
+    t_measure = time.perf_counter()
+
+    out = {
+        "documents.csv": documents,  # schema columns first, then any further manifest columns
+        "sections.csv": sections[columns("sections.csv")],
+        "segments.csv": frames["segments"][columns("segments.csv")],
+        "tags.csv": tags[columns("tags.csv")],
+        "measures.csv": measures[columns("measures.csv")],
+        "fields.csv": fields[columns("fields.csv")],
+    }
+    timings = {
+        "documents_s": round(t_docs - t_start, 3),
+        "extract_s_sum": round(sum(r.get("timings", {}).get("extract", 0) for r in ok), 3),
+        "code_s_sum": round(sum(r.get("timings", {}).get("code", 0) for r in ok), 3),
+        "measures_s": round(t_measure - t_docs, 3),
+    }
+    run_info = {
+        "tool": "konzeptanalyse",
+        "version": __version__,
+        "extractor": EXTRACTOR,
+        "codebook": str(codebook_path),
+        "codebook_version": codebook.version,
+        "unit": unit,
+        "executor": executor,
+        "workers": n_workers,
+        "ocr": ocr,
+        "inputs": {Path(p).name: hashes[str(p)] for p in pdfs},
+        "documents_reused": reused,
+        "documents_processed": len(todo),
+        "errors": errors,
+        "decisions": decisions,
+        "timings": timings,
+    }
+    files = write_results(out_dir, out, run_info)
+    parts.prune({_part_key(hashes[str(p)], cfg) for p in pdfs})
+    timings["total_s"] = round(time.perf_counter() - t_start, 3)
+    return RunSummary(
+        out_dir=out_dir,
+        documents=documents,
+        errors=errors,
+        decisions=decisions,
+        timings=timings,
+        reused=reused,
+        processed=len(todo),
+        files=files,
+    )
+
+
+def _frame(rows: list[dict[str, Any]], name: str) -> pd.DataFrame:
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=columns(name))
+
+
+def _assemble(ok: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
+    auto_cols = columns("tags.csv")[: columns("tags.csv").index("weight") + 1]
+    tags = pd.DataFrame([t for r in ok for t in r["tags"]], columns=auto_cols)
+    return {
+        "documents": pd.DataFrame([r["document"] for r in ok]),
+        "sections": _frame([s for r in ok for s in r["sections"]], "sections.csv"),
+        "segments": _frame([s for r in ok for s in r["segments"]], "segments.csv"),
+        "tags": tags,
+    }
+
+
+def _sections_table(frames: dict[str, pd.DataFrame], eff: pd.DataFrame) -> pd.DataFrame:
+    """sections.csv: the section rows plus the Handlungsfelder their headings name."""
+    sections = frames["sections"].copy()
+    segs = frames["segments"]
+    heads = segs[segs["kind"] == "heading"][["segment_id", "doc_id", "section_index"]]
+    hf = eff[eff["dimension"] == "handlungsfeld"].merge(heads, on=["segment_id", "doc_id"])
+    named = hf.groupby(["doc_id", "section_index"])["code"].apply(
+        lambda s: ";".join(sorted(set(s)))
+    )
+    key = list(zip(sections["doc_id"], sections["section_index"], strict=True))
+    sections["fields"] = [named.get(k, "") for k in key]
+    return sections
+
+
+def _documents_table(frames, fields, measures, eff, tags, paths, pdfs) -> pd.DataFrame:
+    docs = frames["documents"]
+    if docs.empty:
+        return pd.DataFrame(columns=columns("documents.csv"))
+    doc_measures = document_measures(frames["segments"], eff, measures)
+    docs = docs.merge(doc_measures, on="doc_id", how="left")
+    chapters = fields[fields["chapter"] == 1].groupby("doc_id")["code"].apply(lambda s: ";".join(s))
+    docs["fields_chapters"] = docs["doc_id"].map(chapters).fillna("")
+    human = tags["source"].eq("human")
+    docs["tags_auto"] = docs["doc_id"].map(tags[~human].groupby("doc_id").size()).fillna(0)
+    docs["tags_human"] = docs["doc_id"].map(tags[human].groupby("doc_id").size()).fillna(0)
+    manifests = []
+    for folder in {p.parent for p in pdfs}:
+        manifest = read_manifest(folder)
+        if manifest is not None:
+            manifests.append(manifest)
+    meta_cols = ["kreis", "ags", "bundesland", "type", "year", "urban_rural"]
+    if manifests:
+        manifest = pd.concat(manifests).drop_duplicates("file")
+        extra = [c for c in manifest.columns if c != "file" and c not in docs.columns]
+        docs = docs.merge(manifest[["file", *extra]], on="file", how="left")
+    for col in meta_cols:
+        if col not in docs.columns:
+            docs[col] = ""
+    order = columns("documents.csv")
+    extra_cols = [c for c in docs.columns if c not in order]
+    docs = docs[[*order, *extra_cols]]
+    for col in ("tags_auto", "tags_human", "n_segments", "n_measures"):
+        docs[col] = docs[col].fillna(0).astype(int)
+    return docs.fillna("")
