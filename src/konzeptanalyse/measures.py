@@ -34,6 +34,7 @@ NO_CHAPTER_SECTIONS = frozenset(
     {"contents", "foreword", "introduction", "understanding", "annex", "front"}
 )
 TARGET_ORDER = (("zg.alle", "alle"), ("zg.migranten", "migranten"), ("zg.spezifisch", "spezifisch"))
+TARGETS = ("alle", "migranten", "spezifisch", "unklar")
 _TABLE_HEADER_WORDS = frozenset(
     {
         "maßnahme",
@@ -65,19 +66,27 @@ class GoalsRule:
 def effective_codes(tags: pd.DataFrame, codebook) -> pd.DataFrame:
     """One row per (segment, effective code): rejected tags dropped, child codes rolled up.
 
-    Columns: doc_id, segment_id, code (rolled up to its top-level code), dimension, matched,
-    weight, rule.
+    Columns: doc_id, segment_id, code (rolled up to its top-level code), leaf_code, dimension,
+    matched, weight, rule. Codes the codebook does not know (a reviewer's code from an older
+    codebook) keep their own code and the dimension stored with the tag.
     """
     kept = tags[tags["final_code"].fillna("").astype(str) != ""]
-    rows = []
-    for r in kept.itertuples(index=False):
-        code = str(r.final_code)
-        chain = codebook.parent_chain(code) if code in codebook.codes else []
-        root = chain[-1] if chain else code
-        dim = codebook.dimension(code) if code in codebook.codes else str(r.dimension)
-        rows.append((r.doc_id, r.segment_id, root, code, dim, r.matched, float(r.weight), r.rule))
-    cols = ["doc_id", "segment_id", "code", "leaf_code", "dimension", "matched", "weight", "rule"]
-    return pd.DataFrame(rows, columns=cols).drop_duplicates(["segment_id", "leaf_code"])
+    leaf = kept["final_code"].astype(str)
+    roots = {c: (codebook.parent_chain(c) or [c])[-1] for c in codebook.codes}
+    dims = {c: codebook.dimension(c) for c in codebook.codes}
+    eff = pd.DataFrame(
+        {
+            "doc_id": kept["doc_id"].to_numpy(),
+            "segment_id": kept["segment_id"].to_numpy(),
+            "code": leaf.map(roots).fillna(leaf).to_numpy(),
+            "leaf_code": leaf.to_numpy(),
+            "dimension": leaf.map(dims).fillna(kept["dimension"]).to_numpy(),
+            "matched": kept["matched"].to_numpy(),
+            "weight": kept["weight"].astype(float).to_numpy(),
+            "rule": kept["rule"].to_numpy(),
+        }
+    )
+    return eff.drop_duplicates(["segment_id", "leaf_code"]).reset_index(drop=True)
 
 
 def _is_table_header(text: str) -> bool:
@@ -87,50 +96,38 @@ def _is_table_header(text: str) -> bool:
 
 def find_measures(segments: pd.DataFrame, eff: pd.DataFrame) -> pd.DataFrame:
     """measures.csv rows (schema.py): the segments that state a planned action, typed."""
-    by_seg = {k: g for k, g in eff.groupby("segment_id")}
-    rows = []
     body = segments[
         segments["section_kind"].isin(MEASURE_SECTIONS) & (segments["kind"] != "heading")
-    ]
-    for s in body.itertuples(index=False):
-        codes = by_seg.get(s.segment_id)
-        if codes is None:
-            continue
-        dims = codes.groupby("dimension")
-        verbs = dims.get_group("aktion")["matched"].tolist() if "aktion" in dims.groups else []
-        types = (
-            sorted(set(dims.get_group("massnahme")["code"])) if "massnahme" in dims.groups else []
-        )
-        itemised = s.kind in ("list_item", "table_row")
-        if not (verbs or (itemised and types)):
-            continue
-        if s.kind == "table_row" and _is_table_header(s.text):
-            continue
-        present = set(codes["code"])
-        target, evidence = "unklar", ""
-        for code, name in TARGET_ORDER:
-            if code in present:
-                target = name
-                evidence = "; ".join(codes.loc[codes["code"] == code, "matched"].astype(str))
-                break
-        rows.append(
-            {
-                "doc_id": s.doc_id,
-                "segment_id": s.segment_id,
-                "page": s.page,
-                "section_path": s.section_path,
-                "section_kind": s.section_kind,
-                "kind": s.kind,
-                "action_verb": verbs[0] if verbs else "",
-                "measure_types": ";".join(types),
-                "target_group": target,
-                "target_evidence": evidence,
-                "text": s.text,
-            }
-        )
+    ].set_index("segment_id")
+    verbs = eff[eff["dimension"] == "aktion"].groupby("segment_id")["matched"].first()
+    types = (
+        eff[eff["dimension"] == "massnahme"]
+        .drop_duplicates(["segment_id", "code"])
+        .sort_values("code")
+        .groupby("segment_id")["code"]
+        .agg(";".join)
+    )
+    verb = verbs.reindex(body.index).fillna("")
+    typ = types.reindex(body.index).fillna("")
+    itemised = body["kind"].isin(["list_item", "table_row"])
+    header = (body["kind"] == "table_row") & body["text"].map(_is_table_header)
+    keep = ((verb != "") | (itemised & (typ != ""))) & ~header
+    body = body[keep]
+    target = pd.Series("unklar", index=body.index)
+    evidence = pd.Series("", index=body.index)
+    for code, name in reversed(TARGET_ORDER):  # the first in TARGET_ORDER wins
+        hits = eff[eff["code"] == code].groupby("segment_id")["matched"].agg("; ".join)
+        hits = hits[hits.index.isin(body.index)]
+        target[hits.index] = name
+        evidence[hits.index] = hits
+    out = body.reset_index()
+    out["action_verb"] = verb[body.index].to_numpy()
+    out["measure_types"] = typ[body.index].to_numpy()
+    out["target_group"] = target.to_numpy()
+    out["target_evidence"] = evidence.to_numpy()
     from .schema import columns
 
-    return pd.DataFrame(rows, columns=columns("measures.csv"))
+    return out.reindex(columns=columns("measures.csv"))
 
 
 def field_table(segments: pd.DataFrame, eff: pd.DataFrame, codebook) -> pd.DataFrame:
@@ -197,45 +194,52 @@ def document_measures(
     rule: GoalsRule = GoalsRule(),
 ) -> pd.DataFrame:
     """Per-document understanding position and goals-versus-measures flag (documents.csv part)."""
-    seg_scores = _segment_scores(eff)
-    seg_kind = segments.set_index("segment_id")["section_kind"]
-    alle_segments = set(eff.loc[eff["code"].isin(["zg.alle", "v.teilhabe"]), "segment_id"])
+    seg = segments.set_index("segment_id")[["doc_id", "section_kind"]]
+    scores = _segment_scores(eff).rename("score").to_frame().join(seg, how="inner")
+    scores["understanding"] = scores["section_kind"] == "understanding"
+    in_und = scores[scores["understanding"]].groupby("doc_id")["score"].agg(["mean", "size"])
+    whole = scores.groupby("doc_id")["score"].agg(["mean", "size"])
+    declares = eff[eff["code"].isin(["zg.alle", "v.teilhabe"])][["segment_id"]].join(
+        seg, on="segment_id"
+    )
+    declares = set(declares.loc[declares["section_kind"] == "understanding", "doc_id"])
+    mix = (
+        pd.crosstab(measures["doc_id"], measures["target_group"])
+        if len(measures)
+        else pd.DataFrame()
+    )
     rows = []
-    for doc_id, segs in segments.groupby("doc_id"):
-        ids = segs["segment_id"]
-        in_doc = seg_scores[seg_scores.index.isin(ids)]
-        in_understanding = in_doc[seg_kind.reindex(in_doc.index).eq("understanding").to_numpy()]
-        if len(in_understanding):
-            used, source = in_understanding, "understanding sections"
-        elif len(in_doc):
-            used, source = in_doc, "whole text"
+    for doc_id, n_segments in segments.groupby("doc_id").size().items():
+        if doc_id in in_und.index:
+            score, n_ev, source = *in_und.loc[doc_id], "understanding sections"
+        elif doc_id in whole.index:
+            score, n_ev, source = *whole.loc[doc_id], "whole text"
         else:
-            used, source = in_doc, "none"
-        score = float(used.mean()) if len(used) else 0.0
-        understanding_ids = segs.loc[segs["section_kind"] == "understanding", "segment_id"]
-        declares_all = bool(alle_segments.intersection(understanding_ids))
-        m = measures[measures["doc_id"] == doc_id]
-        n = len(m)
-        share = m["target_group"].value_counts(normalize=True) if n else pd.Series(dtype=float)
-        migr, unclear, alle = (float(share.get(k, 0.0)) for k in ("migranten", "unklar", "alle"))
+            score, n_ev, source = 0.0, 0, "none"
+        counts = mix.loc[doc_id] if doc_id in mix.index else pd.Series(dtype=float)
+        n = int(counts.sum())
+        share = {k: (float(counts.get(k, 0)) / n if n else 0.0) for k in TARGETS}
+        narrow = share["migranten"] + share["unklar"]
         flag = (
-            declares_all
+            doc_id in declares
             and n >= rule.min_measures
-            and alle < rule.min_all_share
-            and migr + unclear >= rule.max_narrow_share
+            and share["alle"] < rule.min_all_share
+            and narrow >= rule.max_narrow_share
         )
         rows.append(
             {
                 "doc_id": doc_id,
-                "n_segments": len(segs),
+                "n_segments": int(n_segments),
                 "n_measures": n,
-                "understanding_score": round(score, 4),
-                "understanding_class": understanding_class(score if len(used) else None, len(used)),
+                "understanding_score": round(float(score), 4),
+                "understanding_class": understanding_class(
+                    float(score) if n_ev else None, int(n_ev)
+                ),
                 "understanding_source": source,
-                "understanding_evidence": len(used),
-                "declares_all": int(declares_all),
-                "measures_migrants_share": round(migr, 4),
-                "measures_unclear_share": round(unclear, 4),
+                "understanding_evidence": int(n_ev),
+                "declares_all": int(doc_id in declares),
+                "measures_migrants_share": round(share["migranten"], 4),
+                "measures_unclear_share": round(share["unklar"], 4),
                 "goals_measures_flag": int(flag),
             }
         )

@@ -29,15 +29,21 @@ RESULT_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("n_measures", "segments that state a planned action"),
         ("fields_chapters", "Handlungsfeld codes with a chapter of their own, ';'-joined"),
         ("understanding_score", "position in [-1, 1]: -1 assimilativ ... +1 teilhabeorientiert"),
-        ("understanding_class", "assimilativ, eher assimilativ, gemischt, eher teilhabeorientiert, "
-         "teilhabeorientiert, or 'keine Evidenz'"),
+        (
+            "understanding_class",
+            "assimilativ, eher assimilativ, gemischt, eher teilhabeorientiert, "
+            "teilhabeorientiert, or 'keine Evidenz'",
+        ),
         ("understanding_source", "understanding sections, whole text, or none"),
         ("understanding_evidence", "number of segments carrying pole markers"),
         ("declares_all", "1 when the concept declares participation of all residents"),
         ("measures_migrants_share", "share of measures targeting migrants only"),
         ("measures_unclear_share", "share of measures with no clear target group"),
-        ("goals_measures_flag", "1 when it declares all residents but its measures mostly "
-         "target migrants only or leave the target group open"),
+        (
+            "goals_measures_flag",
+            "1 when it declares all residents but its measures mostly "
+            "target migrants only or leave the target group open",
+        ),
         ("tags_auto", "tags that carry the auto-coder's decision"),
         ("tags_human", "tags decided by a reviewer (accepted, rejected, changed)"),
     ],
@@ -48,8 +54,11 @@ RESULT_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("number", "printed numbering such as 3.2, empty if unnumbered"),
         ("level", "1 = chapter, 2 = subchapter, ...; 0 = front matter"),
         ("page", "page where the heading stands"),
-        ("kind", "contents, foreword, introduction, understanding, action_field, measures, "
-         "implementation, annex, front, other"),
+        (
+            "kind",
+            "contents, foreword, introduction, understanding, action_field, measures, "
+            "implementation, annex, front, other",
+        ),
         ("path", "headings from the chapter down, joined by ' > '"),
         ("n_paragraphs", "paragraphs, list items and table rows in the section"),
         ("n_words", "words in the section body"),
@@ -58,8 +67,11 @@ RESULT_COLUMNS: dict[str, list[tuple[str, str]]] = {
     "segments.csv": [
         ("doc_id", "document key"),
         ("segment_id", "doc_id-NNNNN in document order"),
-        ("segment_key", "stable content key: hash of document sha256, section path and "
-         "normalised text (keys.segment_key)"),
+        (
+            "segment_key",
+            "stable content key: hash of document sha256, section path and "
+            "normalised text (keys.segment_key)",
+        ),
         ("section_index", "section the segment belongs to"),
         ("section_path", "path of that section"),
         ("section_kind", "kind of that section"),
@@ -72,8 +84,11 @@ RESULT_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("text", "the segment text"),
     ],
     "tags.csv": [
-        ("tag_id", "stable id: hash of document sha256, section path, normalised segment text "
-         "and code; a review decision is keyed by it"),
+        (
+            "tag_id",
+            "stable id: hash of document sha256, section path, normalised segment text "
+            "and code; a review decision is keyed by it",
+        ),
         ("doc_id", "document key"),
         ("segment_id", "segment key"),
         ("segment_key", "stable content key of the segment"),
@@ -90,11 +105,16 @@ RESULT_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("n_matches", "matches of this code in the segment (counted once per tag)"),
         ("weight", "rule weight"),
         ("decision", "reviewer's decision: accept, reject, change, or empty"),
-        ("final_code", "code used by all tables: the corrected code, the auto code, or empty "
-         "when rejected"),
+        (
+            "final_code",
+            "code used by all tables: the corrected code, the auto code, or empty when rejected",
+        ),
         ("source", "auto or human"),
-        ("status", "auto, accepted, rejected, changed, added (a reviewer's code the auto-coder "
-         "did not assign) or conflict (a reviewer accepted a tag the codebook no longer gives)"),
+        (
+            "status",
+            "auto, accepted, rejected, changed, added (a reviewer's code the auto-coder "
+            "did not assign) or conflict (a reviewer accepted a tag the codebook no longer gives)",
+        ),
     ],
     "measures.csv": [
         ("doc_id", "document key"),
