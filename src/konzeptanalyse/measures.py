@@ -14,10 +14,13 @@ Rules (each documented in the README, "How documents are measured"):
 - **Integrationsverständnis**: mean segment score over the segments with pole markers in the
   understanding sections (Leitbild, Leitlinien, ...); the whole text only when a concept has no
   such section or no marker there.
-- **Goals versus measures**: a concept that declares participation of all residents (a
-  ``zg.alle`` or ``v.teilhabe`` marker in its understanding sections) but whose measures target
-  all residents in under ``min_all_share`` of cases while migrants-only or unclear measures make
-  up at least ``max_narrow_share``.
+- **Goals versus measures**: a concept *declares participation of all* when its understanding
+  position leans to the Teilhabe pole (score >= ``min_declared_score``) and its understanding
+  sections carry a ``zg.alle`` or ``v.teilhabe`` marker. It is flagged when, in addition, its
+  measures target all residents in under ``min_all_share`` of cases and either target migrants
+  only in at least ``migrants_share`` or leave the target group open in at least
+  ``unclear_share`` of cases (unclear is the most common target group everywhere, so it needs
+  the higher bar).
 """
 
 from __future__ import annotations
@@ -59,8 +62,10 @@ class GoalsRule:
     """Thresholds of the goals-versus-measures flag (documented in the README)."""
 
     min_measures: int = 3
+    min_declared_score: float = 0.2
     min_all_share: float = 0.2
-    max_narrow_share: float = 0.6
+    migrants_share: float = 0.5
+    unclear_share: float = 0.7
 
 
 def effective_codes(tags: pd.DataFrame, codebook) -> pd.DataFrame:
@@ -219,12 +224,12 @@ def document_measures(
         counts = mix.loc[doc_id] if doc_id in mix.index else pd.Series(dtype=float)
         n = int(counts.sum())
         share = {k: (float(counts.get(k, 0)) / n if n else 0.0) for k in TARGETS}
-        narrow = share["migranten"] + share["unklar"]
+        declared = doc_id in declares and n_ev > 0 and score >= rule.min_declared_score
         flag = (
-            doc_id in declares
+            declared
             and n >= rule.min_measures
             and share["alle"] < rule.min_all_share
-            and narrow >= rule.max_narrow_share
+            and (share["migranten"] >= rule.migrants_share or share["unklar"] >= rule.unclear_share)
         )
         rows.append(
             {
@@ -237,7 +242,7 @@ def document_measures(
                 ),
                 "understanding_source": source,
                 "understanding_evidence": int(n_ev),
-                "declares_all": int(doc_id in declares),
+                "declares_all": int(declared),
                 "measures_migrants_share": round(share["migranten"], 4),
                 "measures_unclear_share": round(share["unklar"], 4),
                 "goals_measures_flag": int(flag),

@@ -36,13 +36,17 @@ RESULT_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ),
         ("understanding_source", "understanding sections, whole text, or none"),
         ("understanding_evidence", "number of segments carrying pole markers"),
-        ("declares_all", "1 when the concept declares participation of all residents"),
+        (
+            "declares_all",
+            "1 when the understanding position leans to Teilhabe and the understanding sections "
+            "name all residents (zg.alle or v.teilhabe markers)",
+        ),
         ("measures_migrants_share", "share of measures targeting migrants only"),
         ("measures_unclear_share", "share of measures with no clear target group"),
         (
             "goals_measures_flag",
-            "1 when it declares all residents but its measures mostly "
-            "target migrants only or leave the target group open",
+            "1 when it declares all residents but under 20 % of its measures target all "
+            "residents and >= 50 % target migrants only or >= 70 % leave the target open",
         ),
         ("tags_auto", "tags that carry the auto-coder's decision"),
         ("tags_human", "tags decided by a reviewer (accepted, rejected, changed)"),

@@ -17,7 +17,10 @@ def _top_fields(out_dir, n: int = 3) -> dict[str, str]:
     fields = pd.read_csv(path)
     fields = fields[(fields["mentions"] > 0) | (fields["chapter"] == 1)]
     fields = fields.sort_values(["doc_id", "chapter", "mentions"], ascending=[True, False, False])
-    return {doc: ", ".join(g["label"].head(n)) for doc, g in fields.groupby("doc_id", sort=False)}
+    return {
+        doc: ", ".join(c.removeprefix("hf.") for c in g["code"].head(n))
+        for doc, g in fields.groupby("doc_id", sort=False)
+    }
 
 
 def print_summary(console: Console, summary: RunSummary) -> None:
@@ -25,20 +28,18 @@ def print_summary(console: Console, summary: RunSummary) -> None:
     top = _top_fields(summary.out_dir)
     table = Table(title=f"{len(docs)} documents coded", show_lines=False)
     for col in (
-        "file",
-        "Kreis",
+        "document",
         "pages",
         "quality",
-        "Integrationsverständnis",
+        "Verständnis",
         "measures",
-        "top Handlungsfelder",
+        "top fields",
     ):
         table.add_column(col, overflow="fold")
     for d in docs.itertuples(index=False):
-        flag = " ⚑ goals≠measures" if int(d.goals_measures_flag or 0) else ""
+        flag = " ⚑" if int(d.goals_measures_flag or 0) else ""
         table.add_row(
-            str(d.file),
-            str(d.kreis),
+            str(d.kreis or d.file),
             str(d.pages),
             str(d.quality_flag),
             f"{d.understanding_class} ({float(d.understanding_score or 0):+.2f})",
@@ -46,6 +47,11 @@ def print_summary(console: Console, summary: RunSummary) -> None:
             top.get(d.doc_id, ""),
         )
     console.print(table)
+    if docs["goals_measures_flag"].astype(int).any():
+        console.print(
+            "⚑ declares participation of all, but its measures target migrants only "
+            "or leave the target group open (goals_measures_flag)"
+        )
     dec = summary.decisions
     human = sum(dec.get(k, 0) for k in ("accepted", "rejected", "changed", "added", "conflict"))
     console.print(
