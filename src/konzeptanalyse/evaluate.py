@@ -1,0 +1,245 @@
+"""Judge a codebook against a labelled CSV: per-code precision/recall, poles, measure types.
+
+Gold columns: ``id, text, context, codes, pole``. ``codes`` is ';'-joined; ``context`` is a
+section kind, "heading" or empty (= every dimension); ``pole`` is anpassung, teilhabe, gemischt
+or empty (not an understanding passage). Scores are computed at the level of the codes the gold
+uses: a predicted child code counts as its nearest ancestor that the gold uses, and predicted
+codes the gold never uses are not scored.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .codebook import Codebook, Matcher
+from .codebook.model import CONTEXTS
+from .understanding import score_segment
+
+__all__ = [
+    "CodeScore",
+    "Evaluation",
+    "GoldError",
+    "GoldRow",
+    "POLES",
+    "evaluate",
+    "load_gold",
+    "predicted_side",
+]
+
+REQUIRED_COLUMNS = ("id", "text", "context", "codes", "pole")
+POLES = ("anpassung", "teilhabe", "gemischt")
+SIDES = ("anpassung", "keine", "teilhabe")
+
+
+class GoldError(ValueError):
+    """A gold file that cannot be scored; the message names file, line and what to fix."""
+
+
+@dataclass(frozen=True)
+class GoldRow:
+    id: str
+    text: str
+    context: str | None
+    codes: frozenset[str]
+    pole: str  # "" when not an understanding passage
+    line: int
+
+
+@dataclass
+class CodeScore:
+    code: str
+    label: str
+    dimension: str
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def support(self) -> int:
+        return self.tp + self.fn
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / self.support if self.support else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Evaluation:
+    rows: int
+    codes: list[CodeScore]
+    micro: tuple[float, float, float]  # precision, recall, F1
+    macro: tuple[float, float, float]
+    pole_confusion: dict[str, Counter] = field(default_factory=dict)  # gold pole → predicted side
+    measure_rows: int = 0
+    measure_right: int = 0  # every gold measure type found
+    measure_exact: int = 0  # exactly the gold measure types
+
+    def pole_shares(self) -> dict[str, float | None]:
+        """Right side and opposite pole among the rows whose gold is anpassung or teilhabe."""
+        polar = {p: self.pole_confusion.get(p, Counter()) for p in ("anpassung", "teilhabe")}
+        n = sum(sum(c.values()) for c in polar.values())
+        if not n:
+            return {"n": 0, "right": None, "opposite": None, "none": None}
+        right = polar["anpassung"]["anpassung"] + polar["teilhabe"]["teilhabe"]
+        opposite = polar["anpassung"]["teilhabe"] + polar["teilhabe"]["anpassung"]
+        none = polar["anpassung"]["keine"] + polar["teilhabe"]["keine"]
+        return {"n": n, "right": right / n, "opposite": opposite / n, "none": none / n}
+
+    def table_rows(self) -> list[dict[str, object]]:
+        return [
+            {
+                "code": s.code,
+                "label": s.label,
+                "dimension": s.dimension,
+                "tp": s.tp,
+                "fp": s.fp,
+                "fn": s.fn,
+                "precision": _round(s.precision),
+                "recall": _round(s.recall),
+                "f1": _round(s.f1),
+                "support": s.support,
+            }
+            for s in self.codes
+        ]
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+def load_gold(path: Path, codebook: Codebook) -> list[GoldRow]:
+    """Read and check a gold CSV; raise :class:`GoldError` naming the line of any bad row."""
+    path = Path(path)
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise GoldError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+    rows: list[GoldRow] = []
+    with handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise GoldError(
+                f"{path}:1: missing column(s) {', '.join(missing)}; "
+                f"the header must have {', '.join(REQUIRED_COLUMNS)}"
+            )
+        for record in reader:
+            line = reader.line_num
+            codes = frozenset(c.strip() for c in (record["codes"] or "").split(";") if c.strip())
+            unknown = sorted(c for c in codes if c not in codebook.codes)
+            if unknown:
+                raise GoldError(
+                    f"{path}:{line}: row {record['id']!r}: unknown code(s) {', '.join(unknown)} "
+                    f"(not in codebook {codebook.path})"
+                )
+            context = (record["context"] or "").strip() or None
+            if context is not None and context not in CONTEXTS:
+                raise GoldError(
+                    f"{path}:{line}: row {record['id']!r}: unknown context {context!r}; "
+                    f"use a section kind ({', '.join(CONTEXTS)}) or leave it empty"
+                )
+            pole = (record["pole"] or "").strip().lower()
+            if pole and pole not in POLES:
+                raise GoldError(
+                    f"{path}:{line}: row {record['id']!r}: pole {pole!r} must be one of "
+                    f"{', '.join(POLES)} or empty"
+                )
+            rows.append(GoldRow(record["id"], record["text"] or "", context, codes, pole, line))
+    if not rows:
+        raise GoldError(f"{path}: no rows below the header")
+    return rows
+
+
+def predicted_side(score: float) -> str:
+    """anpassung (score < 0), teilhabe (> 0) or keine (0)."""
+    return "anpassung" if score < 0 else "teilhabe" if score > 0 else "keine"
+
+
+def _lift(code: str, gold_codes: set[str], codebook: Codebook) -> str | None:
+    for c in codebook.parent_chain(code):
+        if c in gold_codes:
+            return c
+    return None
+
+
+def evaluate(rows: list[GoldRow], matcher: Matcher) -> Evaluation:
+    """Tag every gold text and compare, at the level of the codes the gold uses."""
+    book = matcher.codebook
+    gold_codes = {c for r in rows for c in r.codes}
+    scores = {
+        c: CodeScore(c, book.label(c), book.dimension(c))
+        for c in sorted(gold_codes, key=lambda c: (book.dimension(c), c))
+    }
+    confusion: dict[str, Counter] = {p: Counter() for p in POLES}
+    measure_rows = measure_right = measure_exact = 0
+    for row in rows:
+        tags = matcher.tag(row.text, row.context)
+        predicted = {m for t in tags if (m := _lift(t.code, gold_codes, book)) is not None}
+        for code in gold_codes:
+            gold, pred = code in row.codes, code in predicted
+            if gold and pred:
+                scores[code].tp += 1
+            elif pred:
+                scores[code].fp += 1
+            elif gold:
+                scores[code].fn += 1
+        if row.pole:
+            score, _ = score_segment(tags)
+            confusion[row.pole][predicted_side(score)] += 1
+        gold_measures = {c for c in row.codes if book.dimension(c) == "massnahme"}
+        if gold_measures:
+            pred_measures = {c for c in predicted if book.dimension(c) == "massnahme"}
+            measure_rows += 1
+            measure_right += gold_measures <= pred_measures
+            measure_exact += gold_measures == pred_measures
+    code_list = list(scores.values())
+    tp = sum(s.tp for s in code_list)
+    fp = sum(s.fp for s in code_list)
+    fn = sum(s.fn for s in code_list)
+    micro_p = tp / (tp + fp) if tp + fp else 0.0
+    micro_r = tp / (tp + fn) if tp + fn else 0.0
+    micro_f = 2 * micro_p * micro_r / (micro_p + micro_r) if micro_p + micro_r else 0.0
+    with_support = [s for s in code_list if s.support] or code_list
+    n = len(with_support) or 1
+    macro = (
+        sum(s.precision or 0.0 for s in with_support) / n,
+        sum(s.recall or 0.0 for s in with_support) / n,
+        sum(s.f1 or 0.0 for s in with_support) / n,
+    )
+    return Evaluation(
+        rows=len(rows),
+        codes=code_list,
+        micro=(micro_p, micro_r, micro_f),
+        macro=macro,
+        pole_confusion={p: c for p, c in confusion.items() if sum(c.values())},
+        measure_rows=measure_rows,
+        measure_right=measure_right,
+        measure_exact=measure_exact,
+    )
+
+
+def write_table(evaluation: Evaluation, path: Path) -> None:
+    """The per-code table as CSV (atomic: written beside, then renamed)."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    rows = evaluation.table_rows()
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["code"])
+        writer.writeheader()
+        writer.writerows(rows)
+    tmp.replace(path)

@@ -1,0 +1,156 @@
+"""Codebook loading, validation errors with file and line, version hash, default codebook."""
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from konzeptanalyse.cli import app
+from konzeptanalyse.codebook import (
+    DEFAULT_CODEBOOK,
+    CodebookError,
+    default_codebook_path,
+    load_codebook,
+    parse_codebook,
+    to_markdown,
+)
+
+GOOD = """\
+name: Mini
+dimensions:
+  handlungsfeld: {label: Handlungsfelder}
+codes:
+  - code: hf.sprache
+    dimension: handlungsfeld
+    label: Sprache
+    terms: [Sprache]
+  - code: hf.sprache.kurs
+    parent: hf.sprache
+    label: Kurse
+    terms: [Sprachkurs]
+"""
+
+
+def errors_of(text: str, tmp_path: Path) -> list[str]:
+    path = tmp_path / "book.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CodebookError) as info:
+        load_codebook(path)
+    return info.value.errors
+
+
+def test_good_codebook_loads_with_hierarchy():
+    book = parse_codebook(GOOD)
+    assert book.label("hf.sprache.kurs") == "Kurse"
+    assert book.dimension("hf.sprache.kurs") == "handlungsfeld"  # inherited from the parent
+    assert book.parent_chain("hf.sprache.kurs") == ["hf.sprache.kurs", "hf.sprache"]
+
+
+def test_version_hash_ignores_layout_and_comments_but_not_content():
+    reformatted = "# a comment\n" + GOOD.replace("terms: [Sprache]", "terms:\n      - Sprache")
+    assert parse_codebook(reformatted).version == parse_codebook(GOOD).version
+    changed = GOOD.replace("[Sprache]", "[Sprache, Deutsch]")
+    assert parse_codebook(changed).version != parse_codebook(GOOD).version
+    assert re.fullmatch(r"[0-9a-f]{64}", parse_codebook(GOOD).version)
+
+
+def test_yaml_syntax_error_names_file_and_line(tmp_path):
+    (err,) = errors_of(GOOD.replace("label: Kurse", "label: [Kurse"), tmp_path)
+    assert re.match(rf"{re.escape(str(tmp_path / 'book.yaml'))}:1[0-9]: -: YAML syntax error", err)
+
+
+def test_unknown_parent_names_line_and_key(tmp_path):
+    (err,) = errors_of(GOOD.replace("parent: hf.sprache", "parent: hf.sprach"), tmp_path)
+    assert err.endswith("book.yaml:10: hf.sprache.kurs.parent: unknown code 'hf.sprach'")
+
+
+def test_unknown_code_in_proximity_rule(tmp_path):
+    text = GOOD.replace(
+        "terms: [Sprachkurs]", "terms: [{near: [Kurs], with: ['@hf.nix'], within: 3}]"
+    )
+    (err,) = errors_of(text, tmp_path)
+    assert ":12: hf.sprache.kurs.terms[0].with: unknown code reference '@hf.nix'" in err
+
+
+def test_regex_that_does_not_compile(tmp_path):
+    (err,) = errors_of(GOOD.replace("terms: [Sprachkurs]", "terms: ['re:Sprach(']"), tmp_path)
+    assert ":12: hf.sprache.kurs.terms[0]: regex does not compile" in err
+
+
+def test_empty_category(tmp_path):
+    (err,) = errors_of(GOOD.replace("    terms: [Sprachkurs]\n", ""), tmp_path)
+    assert ":9: hf.sprache.kurs.terms: empty category" in err
+
+
+def test_duplicate_code(tmp_path):
+    text = (
+        GOOD + "  - code: hf.sprache\n    dimension: handlungsfeld\n    label: X\n    terms: [X]\n"
+    )
+    (err,) = errors_of(text, tmp_path)
+    assert ":13: hf.sprache.code: duplicate code (first at line 5)" in err
+
+
+def test_unknown_key_and_all_errors_together(tmp_path):
+    text = GOOD.replace("label: Kurse", "lable: Kurse").replace(
+        "dimension: handlungsfeld", "dimension: feld"
+    )
+    errors = errors_of(text, tmp_path)
+    assert any(":11: hf.sprache.kurs.lable: unknown key" in e for e in errors)
+    assert any(":6: hf.sprache.dimension: unknown dimension 'feld'" in e for e in errors)
+
+
+def test_check_command_exit_codes(tmp_path):
+    runner = CliRunner()
+    ok = tmp_path / "ok.yaml"
+    ok.write_text(GOOD, encoding="utf-8")
+    result = runner.invoke(app, ["codebook", "check", str(ok)])
+    assert result.exit_code == 0 and "2 codes" in result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(GOOD.replace("parent: hf.sprache", "parent: hf.nix"), encoding="utf-8")
+    result = runner.invoke(app, ["codebook", "check", str(bad)])
+    assert result.exit_code == 1
+    assert "bad.yaml:10: hf.sprache.kurs.parent" in result.output
+
+
+def test_show_renders_the_manual(tmp_path):
+    markdown = to_markdown(parse_codebook(GOOD))
+    assert "## Handlungsfelder (`handlungsfeld`)" in markdown
+    assert "#### `hf.sprache.kurs` Kurse" in markdown  # child one level deeper
+    path = tmp_path / "ok.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    result = CliRunner().invoke(app, ["codebook", "show", str(path)])
+    assert result.exit_code == 0 and result.output == markdown
+
+
+def test_default_codebook_path_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("KONZEPT_CODEBOOK", str(tmp_path / "x.yaml"))
+    assert default_codebook_path() == tmp_path / "x.yaml"
+    monkeypatch.delenv("KONZEPT_CODEBOOK")
+    assert default_codebook_path().parts[-2:] == ("codebook", "default.yaml")
+
+
+TAXONOMY_CODES = """
+hf.arbeit hf.bildung hf.fruehkindlich hf.sprache hf.wohnen hf.gesundheit hf.partizipation
+hf.ehrenamt hf.kultur hf.freizeit_sport hf.ikoe hf.familie hf.kinder_jugend hf.frauen
+hf.senioren hf.religion
+hf.antidiskriminierung hf.sicherheit hf.flucht hf.zusammenleben hf.oeffentlichkeit hf.mobilitaet
+hf.digitalisierung hf.querschnitt
+m.sprachfoerderung m.beratung m.begegnung m.ikoe m.zivil_partizipation m.pol_partizipation
+m.antidiskriminierung m.freizeit_sport m.mobilitaet
+zg.alle zg.migranten zg.spezifisch v.anpassung v.teilhabe
+s.beauftragte s.beirat s.ki_zentrum s.integrationsmanagement s.mso s.monitoring
+s.beteiligungsprozess s.netzwerk a.verb
+""".split()
+
+
+def test_default_codebook_has_the_taxonomy():
+    book = load_codebook(DEFAULT_CODEBOOK)
+    assert set(TAXONOMY_CODES) <= set(book.codes)
+    roots = [c for c in book.codes.values() if c.parent is None]
+    assert sum(c.dimension == "handlungsfeld" for c in roots) >= 24
+    assert sum(c.dimension == "massnahme" for c in roots) == 9
+    assert any(c.parent and c.dimension == "massnahme" for c in book.codes.values())
+    assert book.label("hf.sprache") == "Sprache und Sprachförderung"
+    for code in book.codes.values():  # every code documented for coders
+        assert code.description, code.code
