@@ -144,7 +144,14 @@ def tagging_rates(segments_csv: Path, codebook: Path, n: int) -> dict[str, float
     for text, kind in zip(texts, segs["section_kind"], strict=True):
         matcher.tag(text, context=kind)
     compiled = len(texts) / (time.perf_counter() - t0)
-    terms = sorted({t for t in cb.surface_terms()})
+    terms = sorted(
+        {
+            rule.pattern.strip("*")
+            for code in cb.codes.values()
+            for rule in code.rules
+            if rule.kind in ("word", "glob", "phrase")
+        }
+    )
     patterns = [re.compile(r"\b" + re.escape(t) + r"\b", re.IGNORECASE) for t in terms]
     t0 = time.perf_counter()
     for text in texts:
@@ -155,13 +162,11 @@ def tagging_rates(segments_csv: Path, codebook: Path, n: int) -> dict[str, float
 
 
 def changed_codebook(src: Path, dst: Path) -> None:
-    """A copy of the codebook with one more term, so its version hash changes."""
-    from konzeptanalyse.codebook import add_term_to_yaml
-
-    dst.write_text(
-        add_term_to_yaml(src.read_text(encoding="utf-8"), "hf.sprache", "Sprachpatenschaft"),
-        encoding="utf-8",
-    )
+    """A copy of the codebook with one more term for hf.sprache, so its version hash changes."""
+    text = src.read_text(encoding="utf-8")
+    anchor = text.index("- code: hf.sprache\n")
+    terms = text.index("    terms:\n", anchor) + len("    terms:\n")
+    dst.write_text(text[:terms] + "      - Sprachpatenschaft\n" + text[terms:], encoding="utf-8")
 
 
 def main() -> int:

@@ -15,6 +15,7 @@ from konzeptanalyse import schema
 from konzeptanalyse.cli import app
 from konzeptanalyse.codebook import DEFAULT_CODEBOOK
 from konzeptanalyse.pipeline import classify
+from konzeptanalyse.store import PartStore
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ["lk-elbtal.pdf", "st-rheinfeld.pdf"]
@@ -94,7 +95,9 @@ def test_parallel_equals_serial(corpus, cache, tmp_path):
         pd.testing.assert_frame_equal(a, b)
 
 
-def test_rerun_reuses_parts_and_codebook_change_only_retags(corpus, cache, tmp_path, monkeypatch):
+def test_rerun_reuses_parts_and_codebook_change_retags_changed_dimensions(
+    corpus, cache, tmp_path, monkeypatch
+):
     out = tmp_path / "results"
     first = _run(corpus, out)
     assert first.processed == 2 and first.reused == 0
@@ -114,9 +117,20 @@ def test_rerun_reuses_parts_and_codebook_change_only_retags(corpus, cache, tmp_p
     # a comment does not change the canonical codebook: nothing to redo
     assert retag.reused == 2
     edited = tmp_path / "edited.yaml"
-    edited.write_text(text.replace("Sprachförderung", "Sprachfoerderung", 1), encoding="utf-8")
+    anchor = text.index("- code: hf.sprache\n")
+    terms = text.index("    terms:\n", anchor) + len("    terms:\n")
+    edited.write_text(text[:terms] + "      - Kurs\n" + text[terms:], encoding="utf-8")
     retag = _run(corpus, out, codebook_path=edited)
     assert retag.processed == 2 and not retag.errors
+    parts = [PartStore.read(p) for p in (out / ".parts").glob("*.json.gz")]
+    assert [p["retagged"] for p in parts] == [["handlungsfeld"], ["handlungsfeld"]]
+    monkeypatch.undo()
+    fresh = _run(corpus, tmp_path / "fresh", codebook_path=edited, use_cache=False)
+    assert fresh.processed == 2
+    for name in ("tags.csv", "segments.csv", "measures.csv", "fields.csv"):
+        incremental = pd.read_csv(out / name)
+        full = pd.read_csv(tmp_path / "fresh" / name)
+        pd.testing.assert_frame_equal(incremental, full, obj=name)
 
 
 def test_crash_midway_resumes_with_finished_documents(corpus, cache, tmp_path):

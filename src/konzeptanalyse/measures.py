@@ -29,8 +29,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .model import Tag
-from .understanding import score_segment, understanding_class
+from .understanding import pole, understanding_class
 
 MEASURE_SECTIONS = frozenset({"measures", "action_field"})
 NO_CHAPTER_SECTIONS = frozenset(
@@ -171,25 +170,16 @@ def field_table(segments: pd.DataFrame, eff: pd.DataFrame, codebook) -> pd.DataF
 
 
 def _segment_scores(eff: pd.DataFrame) -> pd.Series:
-    """Score in [-1, 1] of every segment that carries pole markers (effective codes)."""
-    poles = eff[eff["dimension"] == "verstaendnis"]
-    scores = {}
-    for seg_id, g in poles.groupby("segment_id"):
-        tags = [
-            Tag(
-                code=r.leaf_code,
-                label="",
-                dimension="verstaendnis",
-                rule=str(r.rule),
-                matched=str(r.matched),
-                start=0,
-                end=0,
-                weight=float(r.weight),
-            )
-            for r in g.itertuples(index=False)
-        ]
-        scores[seg_id] = score_segment(tags)[0]
-    return pd.Series(scores, dtype=float)
+    """Score in [-1, 1] of every segment that carries pole markers (effective codes).
+
+    The same balance as ``understanding.score_segment``, (T - A) / (T + A) over the tag
+    weights, computed for all segments at once.
+    """
+    sign = eff["leaf_code"].map(pole)
+    poles = eff.assign(t=eff["weight"].where(sign > 0, 0.0), a=eff["weight"].where(sign < 0, 0.0))
+    sums = poles[sign != 0].groupby("segment_id")[["t", "a"]].sum()
+    total = sums["t"] + sums["a"]
+    return ((sums["t"] - sums["a"]) / total.where(total > 0)).fillna(0.0).round(4)
 
 
 def document_measures(

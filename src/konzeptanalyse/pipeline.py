@@ -10,11 +10,12 @@ measures are computed and all files are written atomically.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -62,21 +63,150 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-@lru_cache(maxsize=4)
-def _matcher(codebook_path: str, version: str):
-    """One compiled matcher per worker process and codebook version (a cache, not state)."""
-    from .codebook import Matcher, load_codebook
+@lru_cache(maxsize=2)
+def _codebook(codebook_path: str, version: str):
+    from .codebook import load_codebook
 
-    return Matcher(load_codebook(Path(codebook_path)))
+    return load_codebook(Path(codebook_path))
 
 
-def code_document(path: str, sha256: str, cfg: RunConfig) -> dict[str, Any]:
-    """Ingest, segment and tag one PDF. Never raises: failures come back as ``error``."""
+def _canonical(obj: Any) -> Any:
+    """A dataclass tree as plain data without source line numbers (they move on every edit)."""
+    if is_dataclass(obj):
+        return {f.name: _canonical(getattr(obj, f.name)) for f in fields(obj) if f.name != "line"}
+    if isinstance(obj, dict):
+        return {k: _canonical(v) for k, v in sorted(obj.items())}
+    if isinstance(obj, list | tuple):
+        return [_canonical(v) for v in obj]
+    return obj
+
+
+def dimension_versions(codebook) -> dict[str, str]:
+    """A fingerprint per dimension: its settings, codes, labels and rules.
+
+    Dimensions are matched independently (docs/matching.md, "Overlaps"), so after a codebook
+    change only the dimensions whose fingerprint changed need tagging again.
+    """
+    out = {}
+    for name, dim in codebook.dimensions.items():
+        codes = [_canonical(c) for c in codebook.codes.values() if c.dimension == name]
+        payload = json.dumps([_canonical(dim), codes], sort_keys=True, ensure_ascii=False)
+        out[name] = hashlib.sha256(payload.encode()).hexdigest()[:16]
+    return out
+
+
+@lru_cache(maxsize=8)
+def _matcher(codebook_path: str, version: str, dimensions: tuple[str, ...] | None = None):
+    """One compiled matcher per worker process, codebook version and set of dimensions.
+
+    ``dimensions=None`` compiles the whole codebook; a tuple compiles only those dimensions'
+    codes (the incremental re-tag). A per-process cache, not shared state.
+    """
+    from dataclasses import replace
+
+    from .codebook import Matcher
+
+    book = _codebook(codebook_path, version)
+    if dimensions is not None:
+        keep = set(dimensions)
+        book = replace(
+            book,
+            dimensions={k: v for k, v in book.dimensions.items() if k in keep},
+            codes={k: c for k, c in book.codes.items() if c.dimension in keep},
+        )
+    return Matcher(book)
+
+
+def _tag_segments(seg_rows: list[dict[str, Any]], matcher) -> list[dict[str, Any]]:
+    """One tag row per (segment, code), evidence of the first match, matches counted."""
+    rows: list[dict[str, Any]] = []
+    for seg in seg_rows:
+        context = "heading" if seg["kind"] == "heading" else seg["section_kind"]
+        first: dict[str, dict[str, Any]] = {}
+        for tag in matcher.tag(seg["text"], context=context):
+            if tag.code in first:
+                first[tag.code]["n_matches"] += 1
+                continue
+            first[tag.code] = {
+                "tag_id": keys.tag_id(seg["segment_key"], tag.code),
+                "doc_id": seg["doc_id"],
+                "segment_id": seg["segment_id"],
+                "segment_key": seg["segment_key"],
+                "page": seg["page"],
+                "section_path": seg["section_path"],
+                "section_kind": seg["section_kind"],
+                "code": tag.code,
+                "label": tag.label,
+                "dimension": tag.dimension,
+                "rule": tag.rule,
+                "matched": tag.matched,
+                "start": tag.start,
+                "end": tag.end,
+                "n_matches": 1,
+                "weight": tag.weight,
+            }
+        rows.extend(first.values())
+    return rows
+
+
+def _order_tags(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda t: (t["segment_id"], t["start"], t["code"]))
+
+
+def _score_segments(seg_rows: list[dict[str, Any]], tag_rows: list[dict[str, Any]]) -> None:
+    """Each segment's own understanding score from its pole markers (auto tags)."""
+    from .understanding import pole
+
+    sums: dict[str, list[float]] = {}
+    for t in tag_rows:
+        sign = pole(t["code"]) if t["dimension"] == "verstaendnis" else 0
+        if sign:
+            acc = sums.setdefault(t["segment_id"], [0.0, 0.0])
+            acc[sign < 0] += t["weight"]
+    for seg in seg_rows:
+        toward, away = sums.get(seg["segment_id"], (0.0, 0.0))
+        total = toward + away
+        seg["understanding_score"] = round((toward - away) / total, 4) if total else 0.0
+
+
+def _retag(previous: dict[str, Any], cfg: RunConfig, t0: float) -> dict[str, Any]:
+    """Re-tag a stored part after a codebook change: only the dimensions that changed."""
+    book = _codebook(cfg.codebook, cfg.codebook_version)
+    now = dimension_versions(book)
+    before = previous.get("dim_versions", {})
+    changed = tuple(sorted(d for d, v in now.items() if before.get(d) != v))
+    kept = [t for t in previous["tags"] if t["dimension"] in now and t["dimension"] not in changed]
+    fresh = _tag_segments(
+        previous["segments"], _matcher(cfg.codebook, cfg.codebook_version, changed)
+    )
+    tags = _order_tags(kept + fresh)
+    _score_segments(previous["segments"], tags)
+    return {
+        **previous,
+        "tags": tags,
+        "dim_versions": now,
+        "retagged": list(changed),
+        "timings": {"extract": 0.0, "code": time.perf_counter() - t0},
+    }
+
+
+def code_document(
+    path: str, sha256: str, cfg: RunConfig, previous: str | None = None
+) -> dict[str, Any]:
+    """Ingest, segment and tag one PDF. Never raises: failures come back as ``error``.
+
+    ``previous``: a stored part of the same PDF coded with another codebook version; then
+    nothing is extracted or segmented and only the changed dimensions are tagged again.
+    """
     from .ingest import IngestError, load_document
     from .segments import segment_document
-    from .understanding import score_segment
+    from .store import PartStore
 
     t0 = time.perf_counter()
+    if previous:
+        part = PartStore.read(Path(previous))
+        if part is not None and "segments" in part:
+            return {**_retag(part, cfg, t0), "path": path, "file": Path(path).name}
     try:
         doc = load_document(
             Path(path),
@@ -96,47 +226,26 @@ def code_document(path: str, sha256: str, cfg: RunConfig) -> dict[str, Any]:
             "please report this file",
         }
     t1 = time.perf_counter()
-    matcher = _matcher(cfg.codebook, cfg.codebook_version)
-    segments = segment_document(doc, cfg.unit)
-    seg_rows, tag_rows = [], []
-    for seg in segments:
-        seg_key = keys.segment_key(doc.sha256, seg.section_path, seg.text)
-        context = "heading" if seg.kind == "heading" else seg.section_kind
-        tags = matcher.tag(seg.text, context=context)
-        poles = [t for t in tags if t.dimension == "verstaendnis"]
-        score = score_segment(poles)[0] if poles else 0.0
-        seg_rows.append(
-            {
-                **seg.to_dict(),
-                "segment_key": seg_key,
-                "n_words": len(seg.text.split()),
-                "understanding_score": round(score, 4),
-            }
-        )
-        first: dict[str, dict[str, Any]] = {}
-        for tag in tags:
-            if tag.code in first:
-                first[tag.code]["n_matches"] += 1
-                continue
-            first[tag.code] = {
-                "tag_id": keys.tag_id(seg_key, tag.code),
-                "doc_id": doc.doc_id,
-                "segment_id": seg.segment_id,
-                "segment_key": seg_key,
-                "page": seg.page,
-                "section_path": seg.section_path,
-                "section_kind": seg.section_kind,
-                "code": tag.code,
-                "label": tag.label,
-                "dimension": tag.dimension,
-                "rule": tag.rule,
-                "matched": tag.matched,
-                "start": tag.start,
-                "end": tag.end,
-                "n_matches": 1,
-                "weight": tag.weight,
-            }
-        tag_rows.extend(first.values())
+    seg_rows = [
+        {
+            "doc_id": seg.doc_id,
+            "segment_id": seg.segment_id,
+            "segment_key": keys.segment_key(doc.sha256, seg.section_path, seg.text),
+            "section_index": seg.section_index,
+            "section_path": seg.section_path,
+            "section_kind": seg.section_kind,
+            "page": seg.page,
+            "kind": seg.kind,
+            "start": seg.start,
+            "end": seg.end,
+            "n_words": len(seg.text.split()),
+            "understanding_score": 0.0,
+            "text": seg.text,
+        }
+        for seg in segment_document(doc, cfg.unit)
+    ]
+    tag_rows = _order_tags(_tag_segments(seg_rows, _matcher(cfg.codebook, cfg.codebook_version)))
+    _score_segments(seg_rows, tag_rows)
     section_rows = [
         {
             "doc_id": doc.doc_id,
@@ -180,20 +289,23 @@ def code_document(path: str, sha256: str, cfg: RunConfig) -> dict[str, Any]:
         "sections": section_rows,
         "segments": seg_rows,
         "tags": tag_rows,
+        "dim_versions": dimension_versions(_codebook(cfg.codebook, cfg.codebook_version)),
         "timings": {"extract": t1 - t0, "code": time.perf_counter() - t1},
     }
 
 
-def _part_key(sha256: str, cfg: RunConfig) -> str:
+def _part_key(sha256: str, cfg: RunConfig, codebook_version: str | None = None) -> str:
+    """Everything a document's coding depends on; ``codebook_version="*"`` gives a glob."""
     from .ingest import EXTRACTOR
 
     extractor = EXTRACTOR.replace("/", "_")
     ocr = "ocr" if cfg.ocr else "noocr"
-    return f"{sha256}-{extractor}-{cfg.codebook_version[:12]}-{cfg.unit}-{ocr}"
+    version = codebook_version or cfg.codebook_version[:12]
+    return f"{sha256}-{extractor}-{version}-{cfg.unit}-{ocr}"
 
 
 def _run_parallel(
-    todo: list[tuple[str, str]],
+    todo: list[tuple[str, str, str | None]],
     cfg: RunConfig,
     workers: int,
     executor: str,
@@ -213,8 +325,9 @@ def _run_parallel(
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)
             client = Client(cluster)
         try:
+            paths, hashes, previous = (list(col) for col in zip(*todo, strict=True))
             futures = client.map(
-                code_document, [p for p, _ in todo], [s for _, s in todo], cfg=cfg, pure=False
+                code_document, paths, hashes, [cfg] * len(todo), previous, pure=False
             )
             for fut in dask_completed(futures):
                 yield fut.result()
@@ -223,11 +336,11 @@ def _run_parallel(
             if cluster is not None:
                 cluster.close()
     elif workers <= 1:
-        for path, sha in todo:
-            yield code_document(path, sha, cfg)
+        for path, sha, previous in todo:
+            yield code_document(path, sha, cfg, previous)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(code_document, p, s, cfg) for p, s in todo]
+            futures = [pool.submit(code_document, p, s, cfg, prev) for p, s, prev in todo]
             for fut in as_completed(futures):
                 yield fut.result()
 
@@ -292,7 +405,8 @@ def classify(
         if part is not None:
             results[str(p)] = {**part, "file": p.name, "path": str(p)}
         else:
-            todo.append((str(p), hashes[str(p)]))
+            earlier = parts.find(_part_key(hashes[str(p)], cfg, "*")) if use_cache else None
+            todo.append((str(p), hashes[str(p)], str(earlier) if earlier else None))
     reused = len(results)
     done = reused
     if progress:

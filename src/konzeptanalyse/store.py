@@ -72,7 +72,15 @@ class PartStore:
 
     def load(self, key: str) -> dict[str, Any] | None:
         """The stored part, or None when missing or unreadable (then it is simply redone)."""
-        path = self.path(key)
+        return self.read(self.path(key))
+
+    def find(self, pattern: str) -> Path | None:
+        """The newest part whose key matches a glob (an earlier codebook's coding)."""
+        found = sorted(self.root.glob(f"{pattern}.json.gz"), key=lambda p: p.stat().st_mtime)
+        return found[-1] if found else None
+
+    @staticmethod
+    def read(path: Path) -> dict[str, Any] | None:
         if not path.exists():
             return None
         try:
