@@ -21,12 +21,25 @@ def test_interrupted_write_keeps_previous_results(tmp_path, monkeypatch):
     def crash(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pd.DataFrame, "to_csv", crash)
+    monkeypatch.setattr(store, "write_csv", crash)
+    frames = {"a.csv": pd.DataFrame({"x": [9]}), "b.csv": pd.DataFrame({"y": [1]})}
     with pytest.raises(KeyboardInterrupt):
-        write_results(tmp_path, {"a.csv": pd.DataFrame({"x": [9]})}, {"run": 2})
+        write_results(tmp_path, frames, {"run": 2})
     monkeypatch.undo()
     assert pd.read_csv(tmp_path / "a.csv")["x"].tolist() == [1]
     assert '"run": 1' in (tmp_path / "run.json").read_text()
+    assert not (tmp_path / "b.csv").exists()
+    assert not list(tmp_path.glob(".staging-*"))
+
+
+def test_csv_writer_keeps_text_numbers_and_empty_cells(tmp_path):
+    frame = pd.DataFrame(
+        {"text": ["Sprache; Kultur", 'sagt "ja"', None], "n": [1, 2, 3], "x": [0.5, 1.0, 2.25]}
+    )
+    store.write_csv(frame, tmp_path / "t.csv")
+    back = pd.read_csv(tmp_path / "t.csv", keep_default_na=False)
+    assert back["text"].tolist() == ["Sprache; Kultur", 'sagt "ja"', ""]
+    assert back["n"].tolist() == [1, 2, 3] and back["x"].tolist() == [0.5, 1.0, 2.25]
 
 
 def test_write_atomic_failure_leaves_old_file_and_no_temp(tmp_path, monkeypatch):

@@ -37,10 +37,15 @@ CodebookOpt = Annotated[
 ]
 
 
-def _fail(message: str) -> typer.Exit:
+def _stderr():
+    """Console for errors and warnings: never wrapped, so each problem stays one grep-able line."""
     from rich.console import Console
 
-    Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False)
+    return Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def _fail(message: str) -> typer.Exit:
+    _stderr().print(f"[red]error:[/red] {message}")
     return typer.Exit(EXIT_FATAL)
 
 
@@ -64,7 +69,6 @@ def extract(
     import json
     import sys
 
-    from rich.console import Console
     from rich.progress import Progress
 
     from .ingest import IngestError, find_pdfs, load_document
@@ -74,7 +78,7 @@ def extract(
         raise _fail(f"--format {fmt!r}: use json, md or txt")
     missing = [p for p in paths if not p.exists()]
     files = find_pdfs(p for p in paths if p.exists())
-    err = Console(stderr=True, highlight=False)
+    err = _stderr()
     failed = 0
     for path in missing:
         err.print(f"[red]error:[/red] {path}: not found — check the path")
@@ -137,7 +141,7 @@ def classify(
     from .pipeline import classify as run_classify
     from .summary import print_summary
 
-    console, err = Console(), Console(stderr=True)
+    console, err = Console(), _stderr()
     try:
         with Progress(
             TextColumn("[bold]coding"),
@@ -277,8 +281,15 @@ def evaluate(
         table.add_column(col, justify="left" if col in ("code", "label") else "right")
     for s in result.codes:
         table.add_row(
-            s.code, s.label, pct(s.precision), pct(s.recall), pct(s.f1),
-            str(s.support), str(s.tp), str(s.fp), str(s.fn),
+            s.code,
+            s.label,
+            pct(s.precision),
+            pct(s.recall),
+            pct(s.f1),
+            str(s.support),
+            str(s.tp),
+            str(s.fp),
+            str(s.fn),
         )
     table.add_section()
     for name, (p, r, f) in (("micro", result.micro), ("macro", result.macro)):
@@ -401,7 +412,6 @@ def review_import(
     ] = None,
 ) -> None:
     """Validate a review file and add its decisions to the ledger (all or nothing)."""
-    from rich.console import Console
 
     from .review import ReviewFileError, import_review
 
@@ -410,7 +420,7 @@ def review_import(
     try:
         summary = import_review(file, results, reviewer=reviewer, codebook=codebook)
     except ReviewFileError as exc:
-        err = Console(stderr=True)
+        err = _stderr()
         for problem in exc.problems:
             err.print(f"[red]{file}:[/red] {problem}", highlight=False)
         raise _fail(f"{len(exc.problems)} problem(s) — nothing imported") from exc

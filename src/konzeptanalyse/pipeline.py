@@ -81,6 +81,11 @@ def _canonical(obj: Any) -> Any:
     return obj
 
 
+@lru_cache(maxsize=4)
+def _dimension_versions(codebook_path: str, version: str) -> dict[str, str]:
+    return dimension_versions(_codebook(codebook_path, version))
+
+
 def dimension_versions(codebook) -> dict[str, str]:
     """A fingerprint per dimension: its settings, codes, labels and rules.
 
@@ -171,8 +176,7 @@ def _score_segments(seg_rows: list[dict[str, Any]], tag_rows: list[dict[str, Any
 
 def _retag(previous: dict[str, Any], cfg: RunConfig, t0: float) -> dict[str, Any]:
     """Re-tag a stored part after a codebook change: only the dimensions that changed."""
-    book = _codebook(cfg.codebook, cfg.codebook_version)
-    now = dimension_versions(book)
+    now = _dimension_versions(cfg.codebook, cfg.codebook_version)
     before = previous.get("dim_versions", {})
     changed = tuple(sorted(d for d, v in now.items() if before.get(d) != v))
     kept = [t for t in previous["tags"] if t["dimension"] in now and t["dimension"] not in changed]
@@ -191,13 +195,29 @@ def _retag(previous: dict[str, Any], cfg: RunConfig, t0: float) -> dict[str, Any
 
 
 def code_document(
-    path: str, sha256: str, cfg: RunConfig, previous: str | None = None
+    path: str,
+    sha256: str,
+    cfg: RunConfig,
+    previous: str | None = None,
+    save_as: str | None = None,
 ) -> dict[str, Any]:
     """Ingest, segment and tag one PDF. Never raises: failures come back as ``error``.
 
     ``previous``: a stored part of the same PDF coded with another codebook version; then
     nothing is extracted or segmented and only the changed dimensions are tagged again.
+    ``save_as``: store the result there before returning (workers on this machine store their
+    own parts, so the main process does not serialise every document a second time).
     """
+    result = _code_document(path, sha256, cfg, previous)
+    if save_as and "error" not in result:
+        from .store import PartStore
+
+        PartStore.write(Path(save_as), result)
+        result["saved"] = True
+    return result
+
+
+def _code_document(path: str, sha256: str, cfg: RunConfig, previous: str | None) -> dict[str, Any]:
     from .ingest import IngestError, load_document
     from .segments import segment_document
     from .store import PartStore
@@ -289,7 +309,7 @@ def code_document(
         "sections": section_rows,
         "segments": seg_rows,
         "tags": tag_rows,
-        "dim_versions": dimension_versions(_codebook(cfg.codebook, cfg.codebook_version)),
+        "dim_versions": _dimension_versions(cfg.codebook, cfg.codebook_version),
         "timings": {"extract": t1 - t0, "code": time.perf_counter() - t1},
     }
 
@@ -305,7 +325,7 @@ def _part_key(sha256: str, cfg: RunConfig, codebook_version: str | None = None) 
 
 
 def _run_parallel(
-    todo: list[tuple[str, str, str | None]],
+    todo: list[tuple[str, str, str | None, str | None]],
     cfg: RunConfig,
     workers: int,
     executor: str,
@@ -325,7 +345,7 @@ def _run_parallel(
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)
             client = Client(cluster)
         try:
-            paths, hashes, previous = (list(col) for col in zip(*todo, strict=True))
+            paths, hashes, previous, _ = (list(col) for col in zip(*todo, strict=True))
             futures = client.map(
                 code_document, paths, hashes, [cfg] * len(todo), previous, pure=False
             )
@@ -336,11 +356,11 @@ def _run_parallel(
             if cluster is not None:
                 cluster.close()
     elif workers <= 1:
-        for path, sha, previous in todo:
-            yield code_document(path, sha, cfg, previous)
+        for path, sha, previous, save_as in todo:
+            yield code_document(path, sha, cfg, previous, save_as)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(code_document, p, s, cfg, prev) for p, s, prev in todo]
+            futures = [pool.submit(code_document, *item[:2], cfg, *item[2:]) for item in todo]
             for fut in as_completed(futures):
                 yield fut.result()
 
@@ -406,15 +426,16 @@ def classify(
             results[str(p)] = {**part, "file": p.name, "path": str(p)}
         else:
             earlier = parts.find(_part_key(hashes[str(p)], cfg, "*")) if use_cache else None
-            todo.append((str(p), hashes[str(p)], str(earlier) if earlier else None))
+            save_as = str(parts.path(_part_key(hashes[str(p)], cfg)))
+            todo.append((str(p), hashes[str(p)], str(earlier) if earlier else None, save_as))
     reused = len(results)
     done = reused
     if progress:
         progress(done, len(pdfs), "")
     n_workers = workers or os.cpu_count() or 1
     for res in _run_parallel(todo, cfg, min(n_workers, max(len(todo), 1)), executor, scheduler):
-        if "error" not in res:
-            parts.save(_part_key(res["sha256"], cfg), res)
+        if "error" not in res and not res.get("saved"):
+            parts.save(_part_key(res["sha256"], cfg), res)  # e.g. from a remote Dask worker
         results[res["path"]] = res
         done += 1
         if progress:
@@ -500,11 +521,11 @@ def _sections_table(frames: dict[str, pd.DataFrame], eff: pd.DataFrame) -> pd.Da
     segs = frames["segments"]
     heads = segs[segs["kind"] == "heading"][["segment_id", "doc_id", "section_index"]]
     hf = eff[eff["dimension"] == "handlungsfeld"].merge(heads, on=["segment_id", "doc_id"])
-    named = hf.groupby(["doc_id", "section_index"])["code"].apply(
-        lambda s: ";".join(sorted(set(s)))
-    )
-    key = list(zip(sections["doc_id"], sections["section_index"], strict=True))
-    sections["fields"] = [named.get(k, "") for k in key]
+    named: dict[tuple[str, int], set[str]] = {}
+    for doc, index, code in zip(hf["doc_id"], hf["section_index"], hf["code"], strict=True):
+        named.setdefault((doc, int(index)), set()).add(code)
+    key = zip(sections["doc_id"], sections["section_index"].astype(int), strict=True)
+    sections["fields"] = [";".join(sorted(named.get(k, ()))) for k in key]
     return sections
 
 
@@ -514,7 +535,7 @@ def _documents_table(frames, fields, measures, eff, tags, paths, pdfs) -> pd.Dat
         return pd.DataFrame(columns=columns("documents.csv"))
     doc_measures = document_measures(frames["segments"], eff, measures)
     docs = docs.merge(doc_measures, on="doc_id", how="left")
-    chapters = fields[fields["chapter"] == 1].groupby("doc_id")["code"].apply(lambda s: ";".join(s))
+    chapters = fields[fields["chapter"] == 1].groupby("doc_id")["code"].agg(";".join)
     docs["fields_chapters"] = docs["doc_id"].map(chapters).fillna("")
     human = tags["source"].eq("human")
     docs["tags_auto"] = docs["doc_id"].map(tags[~human].groupby("doc_id").size()).fillna(0)
