@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from konzeptanalyse import schema
+from konzeptanalyse import schema, tables
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -34,3 +34,7 @@ def test_readme_documents_every_results_column():
         assert f"**{name}**" in README, name
         for col, _ in cols:
             assert f"| `{col}` |" in README, f"{name}: {col}"
+
+
+def test_readme_documents_every_table_column():
+    assert tables.markdown() in README

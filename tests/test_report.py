@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import require_tool
 from results_sample import DOCS, write_sample_results
 from typer.testing import CliRunner
 
@@ -100,8 +101,8 @@ def test_report_flags_excluded_documents_when_asked(results, tmp_path):
         assert shown == (doc[7] == "ok"), doc[1]
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 def test_report_renders_in_headless_chromium_without_errors(report, tmp_path):
+    require_tool("chromium")
     check = render_check(report, tmp_path / "profile")
     assert check.get("data-done") == "1", "the page's load handler did not run"
     assert check["data-errors"] == "0", check["text"]
@@ -109,8 +110,8 @@ def test_report_renders_in_headless_chromium_without_errors(report, tmp_path):
     assert int(check["data-images"]) == report.read_text(encoding="utf-8").count("<img ")
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 def test_render_check_catches_broken_images_and_script_errors(report, tmp_path):
+    require_tool("chromium")
     page = report.read_text(encoding="utf-8").replace(
         '<pre id="render-check">',
         '<img src="data:image/png;base64,AAAA" alt="broken">'
