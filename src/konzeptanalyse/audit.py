@@ -74,35 +74,24 @@ def rule_audit(tags: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def retag(segments: pd.DataFrame, matcher: TagsText) -> pd.DataFrame:
     """Auto-tags (tags.csv columns up to weight) of segments.csv under another codebook."""
+    from .pipeline import tag_segments
+
     cols = columns("tags.csv")[: columns("tags.csv").index("weight") + 1]
-    rows = []
-    for s in segments.itertuples(index=False):
-        context = "heading" if getattr(s, "kind", "") == "heading" else s.section_kind
-        first: dict[str, dict[str, Any]] = {}
-        for tag in matcher.tag(s.text, context=context):
-            if tag.code in first:
-                first[tag.code]["n_matches"] += 1
-                continue
-            first[tag.code] = {
-                "tag_id": keys.tag_id(s.segment_key, tag.code),
-                "doc_id": s.doc_id,
-                "segment_id": s.segment_id,
-                "segment_key": s.segment_key,
-                "page": s.page,
-                "section_path": s.section_path,
-                "section_kind": s.section_kind,
-                "code": tag.code,
-                "label": tag.label,
-                "dimension": tag.dimension,
-                "rule": tag.rule,
-                "matched": tag.matched,
-                "start": tag.start,
-                "end": tag.end,
-                "n_matches": 1,
-                "weight": tag.weight,
-            }
-        rows.extend(first.values())
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(tag_segments(segments.to_dict("records"), matcher), columns=cols)
+
+
+#: Columns of audit_decisions.csv: decisions whose status a codebook change would change.
+DECISION_CHANGE_COLUMNS = [
+    "tag_id",
+    "segment_key",
+    "code",
+    "decision",
+    "corrected_code",
+    "reviewer",
+    "status",
+    "status_new",
+    "note_new",
+]
 
 
 @dataclass
@@ -161,33 +150,9 @@ def audit_against(
         both = now.merge(then, on=["tag_id", "decision_id", "segment_key"], suffixes=("", "_new"))
         changed = both[both["status"] != both["status_new"]]
         info = eff.set_index("tag_id")[["code", "decision", "corrected_code", "reviewer"]]
-        decisions = changed.join(info, on="tag_id")[
-            [
-                "tag_id",
-                "segment_key",
-                "code",
-                "decision",
-                "corrected_code",
-                "reviewer",
-                "status",
-                "status_new",
-                "note_new",
-            ]
-        ].reset_index(drop=True)
+        decisions = changed.join(info, on="tag_id")[DECISION_CHANGE_COLUMNS].reset_index(drop=True)
     else:
-        decisions = pd.DataFrame(
-            columns=[
-                "tag_id",
-                "segment_key",
-                "code",
-                "decision",
-                "corrected_code",
-                "reviewer",
-                "status",
-                "status_new",
-                "note_new",
-            ]
-        )
+        decisions = pd.DataFrame(columns=DECISION_CHANGE_COLUMNS)
     by_code = (
         pd.DataFrame(
             {

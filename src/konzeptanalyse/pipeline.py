@@ -122,8 +122,10 @@ def _matcher(codebook_path: str, version: str, dimensions: tuple[str, ...] | Non
     return Matcher(book)
 
 
-def _tag_segments(seg_rows: list[dict[str, Any]], matcher) -> list[dict[str, Any]]:
-    """One tag row per (segment, code), evidence of the first match, matches counted."""
+def tag_segments(seg_rows: list[dict[str, Any]], matcher) -> list[dict[str, Any]]:
+    """tags.csv rows (up to ``weight``) of segments.csv rows: one per (segment, code), with the
+    evidence of the first match and the matches counted. Headings are tagged in the "heading"
+    context, everything else in its section's kind."""
     rows: list[dict[str, Any]] = []
     for seg in seg_rows:
         context = "heading" if seg["kind"] == "heading" else seg["section_kind"]
@@ -180,7 +182,7 @@ def _retag(previous: dict[str, Any], cfg: RunConfig, t0: float) -> dict[str, Any
     before = previous.get("dim_versions", {})
     changed = tuple(sorted(d for d, v in now.items() if before.get(d) != v))
     kept = [t for t in previous["tags"] if t["dimension"] in now and t["dimension"] not in changed]
-    fresh = _tag_segments(
+    fresh = tag_segments(
         previous["segments"], _matcher(cfg.codebook, cfg.codebook_version, changed)
     )
     tags = _order_tags(kept + fresh)
@@ -264,7 +266,7 @@ def _code_document(path: str, sha256: str, cfg: RunConfig, previous: str | None)
         }
         for seg in segment_document(doc, cfg.unit)
     ]
-    tag_rows = _order_tags(_tag_segments(seg_rows, _matcher(cfg.codebook, cfg.codebook_version)))
+    tag_rows = _order_tags(tag_segments(seg_rows, _matcher(cfg.codebook, cfg.codebook_version)))
     _score_segments(seg_rows, tag_rows)
     section_rows = [
         {
@@ -395,6 +397,7 @@ def classify(
     from .codebook import load_codebook
     from .ingest import EXTRACTOR, find_pdfs
     from .ledger import apply_decisions
+    from .lemmas import LEMMATISER
     from .segments import UNITS
 
     if unit not in UNITS:
@@ -472,6 +475,7 @@ def classify(
         "tool": "konzeptanalyse",
         "version": __version__,
         "extractor": EXTRACTOR,
+        "lemmatiser": LEMMATISER,
         "codebook": str(codebook_path),
         "codebook_version": codebook.version,
         "unit": unit,
