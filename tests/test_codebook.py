@@ -154,3 +154,72 @@ def test_default_codebook_has_the_taxonomy():
     assert book.label("hf.sprache") == "Sprache und Sprachförderung"
     for code in book.codes.values():  # every code documented for coders
         assert code.description, code.code
+
+
+@pytest.fixture(scope="module")
+def default_matcher():
+    from konzeptanalyse.codebook import Matcher
+
+    return Matcher(load_codebook(DEFAULT_CODEBOOK))
+
+
+def measure_types(matcher, text: str) -> set[str]:
+    """Measure types of a segment in a measures section, children counted as their root."""
+    book = matcher.codebook
+    return {
+        book.parent_chain(t.code)[-1]
+        for t in matcher.tag(text, "measures")
+        if t.dimension == "massnahme"
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # m.ikoe: Dolmetsch*, Sprachmittl*, Übersetz*, -sprachig, language names, -sensibel
+        ("Gedolmetscht wird über einen Telefondienst.", "m.ikoe"),
+        ("Merkblätter werden ins Rumänische übertragen.", "m.ikoe"),
+        ("Zweisprachige Aushänge in den Bürgerbüros", "m.ikoe"),
+        ("Schulung der Sachbearbeitenden im Sozialamt", "m.ikoe"),
+        ("Religionssensible Angebote in der Altenhilfe", "m.ikoe"),
+        ("Die Sportvereine öffnen sich interkulturell.", "m.ikoe"),
+        # m.mobilitaet: Bus/Rad/Bike/Fahrerlaubnis/Fahrgemeinschaft/Verkehr
+        ("Linienbusse fahren künftig auch sonntags.", "m.mobilitaet"),
+        ("Radfahrschule für Erwachsene", "m.mobilitaet"),
+        ("Pedelec-Leihstation am Marktplatz", "m.mobilitaet"),
+        ("Zuschuss zur Fahrerlaubnis für Auszubildende", "m.mobilitaet"),
+        ("Verkehrserziehung in den Grundschulen", "m.mobilitaet"),
+        # m.sprachfoerderung, m.beratung, m.begegnung, m.zivil_partizipation
+        ("Deutschlerngruppen in den Ortsteilen", "m.sprachfoerderung"),
+        ("Prüfungstraining für das Zertifikat B1", "m.sprachfoerderung"),
+        ("Infoblätter zum Mietrecht", "m.beratung"),
+        ("Feste Ansprechpartnerinnen im Jobcenter benennen", "m.beratung"),
+        ("Kochnachmittage im Quartier", "m.begegnung"),
+        ("Tag der offenen Synagoge", "m.begegnung"),
+        ("Engagierte aus den Helferkreisen fortbilden", "m.zivil_partizipation"),
+        ("Nachwuchswerbung der Jugendfeuerwehr", "m.zivil_partizipation"),
+        # m.pol_partizipation, m.antidiskriminierung, m.freizeit_sport
+        ("Kandidierende für den Integrationsrat gewinnen", "m.pol_partizipation"),
+        ("Bewohnerräte in allen Unterkünften", "m.pol_partizipation"),
+        ("Meldungen antisemitischer Vorfälle auswerten", "m.antidiskriminierung"),
+        ("Diskriminierungsfreie Wohnungsvergabe", "m.antidiskriminierung"),
+        ("Tanzworkshops für Jugendliche", "m.freizeit_sport"),
+        ("Ferienbetreuung mit Ausflügen", "m.freizeit_sport"),
+    ],
+)
+def test_default_codebook_synonym_families(default_matcher, text, expected):
+    assert expected in measure_types(default_matcher, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "not_expected"),
+    [
+        ("Mieterführerschein für neue Mieterinnen", "m.mobilitaet"),
+        ("Sprechzeiten für Publikumsverkehr verlängern", "m.mobilitaet"),
+        ("Lehrkräfte an Schulen beraten Eltern.", "m.ikoe"),
+        ("Fortbildung zum Atemschutz", "m.ikoe"),
+        ("Beratung zur freiwilligen Rückkehr", "m.zivil_partizipation"),
+    ],
+)
+def test_default_codebook_false_friends(default_matcher, text, not_expected):
+    assert not_expected not in measure_types(default_matcher, text)

@@ -237,3 +237,24 @@ def test_separable_verb_with_particle_at_clause_end(matcher):
     assert found(matcher, "Wir haben neue Kurse angeboten.") == [("a.verb", "angeboten")]
     # "an" that is not the last word of the clause is a preposition
     assert found(matcher, "Die Stadt bietet an allen Orten Kurse.") == []
+
+
+def test_separable_particles_voraus_dazu_entgegen():
+    book = parse_codebook(
+        """
+name: Partikeln
+dimensions:
+  verstaendnis: {label: Verständnis}
+codes:
+  - code: v.x
+    dimension: verstaendnis
+    label: X
+    terms: [voraussetzen, entgegenwirken, dazulernen]
+"""
+    )
+    m = Matcher(book)
+    assert found(m, "Teilhabe setzt Sprachkenntnisse voraus.") == [("v.x", "setzt")]
+    assert found(m, "Wir wirken Rassismus entgegen.") == [("v.x", "wirken")]
+    assert found(m, "Alle lernen täglich dazu.") == [("v.x", "lernen")]
+    # the particle must close the clause
+    assert found(m, "Sie setzt voraus Kurse.") == []

@@ -72,3 +72,74 @@ def default_matcher():
 def test_default_codebook_poles(default_matcher, text, sign):
     score, _ = score_segment(default_matcher.tag(text, "understanding"))
     assert (score > 0) - (score < 0) == sign
+
+
+def side(matcher, text: str) -> int:
+    score, _ = score_segment(matcher.tag(text, "understanding"))
+    return (score > 0) - (score < 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Volle Teilhabe steht Neuzugewanderten nach erfolgreicher Integration offen.",
+        "Voraussetzung für Teilhabe ist, dass Deutsch gelernt wird.",
+        "Die Teilhabe der Schutzsuchenden setzt voraus, dass sie an Kursen teilnehmen.",
+        "Hilfen für Geflüchtete werden nach individuellem Bedarf gewährt, damit Teilhabe gelingt.",
+        "Erst wer Deutsch spricht, kann wirklich teilhaben.",
+    ],
+)
+def test_conditional_teilhabe_is_not_the_participation_pole(default_matcher, text):
+    assert side(default_matcher, text) == -1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Integration ist eine Holschuld der Neuankömmlinge.",
+        "Gegenüber Integrationsverweigerern greifen Leistungskürzungen.",
+        "Es obliegt den Zugewanderten, sich mit den hiesigen Gepflogenheiten vertraut zu machen.",
+        "Die Integrationskurse sind für Leistungsbezieher verbindlich.",
+    ],
+)
+def test_duties_of_newcomers_are_the_assimilative_pole(default_matcher, text):
+    assert side(default_matcher, text) == -1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Stadt gehört allen, die hier leben.",
+        "Vielfalt ist bei uns längst Normalität.",
+        "Menschen mit Einwanderungsgeschichte sollen in der Verwaltung angemessen vertreten sein.",
+        "Wir wollen eine Stadt ohne Ausgrenzung.",
+        "Wer hier wohnt, gehört dazu.",
+        "Niemand darf wegen seines Namens benachteiligt werden.",
+    ],
+)
+def test_whole_society_frames_are_the_participation_pole(default_matcher, text):
+    assert side(default_matcher, text) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Gleichberechtigung von Mann und Frau ist nicht verhandelbar.",
+        "Diese Regeln gelten für alle.",
+        "Wertekurse für alle Asylbewerber werden angeboten.",
+        "Vor allem als Aufgabe der Arbeitsvermittlung verstehen wir Integration.",
+        "Dazu gehört, dass die Kurse besucht werden.",
+    ],
+)
+def test_values_for_all_and_false_friends_are_no_participation_marker(default_matcher, text):
+    assert side(default_matcher, text) <= 0
+
+
+def test_teilhabe_alone_weighs_little(default_matcher):
+    tags = [t for t in default_matcher.tag("Teilhabe", "understanding") if pole(t.code)]
+    assert [(t.code, t.weight) for t in tags] == [("v.teilhabe.begriff", 0.3)]
+
+
+def test_negation_still_reverses_the_adaptation_marker(default_matcher):
+    text = "Nicht die Einzelnen müssen sich anpassen, sondern die Angebote der Verwaltung."
+    assert side(default_matcher, text) == 1

@@ -88,7 +88,10 @@ def expand_suspended(prefix: str, word: str) -> str | None:
 
 #: Separable verb particles ("anbieten" → "bieten ... an").
 PARTICLES = (
+    "entgegen",
     "zusammen",
+    "voraus",
+    "dazu",
     "zurück",
     "weiter",
     "bereit",

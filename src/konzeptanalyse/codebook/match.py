@@ -80,6 +80,10 @@ class Matcher:
         self._comp: dict[str, list[int]] = {}  # compound form → atoms (capitalised tokens)
         self._comp_lengths: list[int] = []
         self._globs: list[tuple[int, bool, re.Pattern[str]]] = []  # (atom, noun only, regex)
+        # all globs in one pattern: most tokens match none, so one test replaces one per glob
+        self._glob_any: re.Pattern[str] | None = None
+        self._glob_star: list[int] = []
+        self._glob_any_n = -1
         self._not_in: dict[int, re.Pattern[str]] = {}
         # positive and exclusion rules, per kind
         self._atom_rules: dict[int, list[tuple[int, Rule]]] = {}
@@ -240,9 +244,20 @@ class Matcher:
                 add(aid, 0, n)
         for aid in self._whole_case.get(surface, ()):
             add(aid, 0, n)
-        for aid, noun, rx in self._globs:
-            if (capital or not noun) and (rx.fullmatch(lower) or rx.fullmatch(lemma)):
-                add(aid, 0, n)
+        if self._glob_any_n != len(self._globs):
+            # a bare "*" (a phrase element: any word) would make the pre-test always true
+            self._glob_star = [aid for aid, _, _ in self._globs if self._atoms[aid].pattern == "*"]
+            rest = [rx.pattern for aid, _, rx in self._globs if aid not in self._glob_star]
+            self._glob_any = re.compile("|".join(f"(?:{r})" for r in rest)) if rest else None
+            self._glob_any_n = len(self._globs)
+        for aid in self._glob_star:
+            add(aid, 0, n)
+        if self._glob_any is not None and (
+            self._glob_any.fullmatch(lower) or self._glob_any.fullmatch(lemma)
+        ):
+            for aid, noun, rx in self._globs:
+                if (capital or not noun) and (rx.fullmatch(lower) or rx.fullmatch(lemma)):
+                    add(aid, 0, n)
         if self._comp and capital:
             self._compounds(lower, lemma, n, add)
         if "-" in surface[1:]:
