@@ -149,11 +149,16 @@ def columns(name: str) -> list[str]:
     return [c for c, _ in RESULT_COLUMNS[name]]
 
 
-def markdown() -> str:
-    """The column reference as Markdown, for the README."""
+def column_reference(files: dict[str, list[tuple[str, str]]]) -> str:
+    """A column reference (file name → (column, meaning) pairs) as Markdown tables."""
     out: list[str] = []
-    for name, cols in RESULT_COLUMNS.items():
+    for name, cols in files.items():
         out.append(f"**{name}**\n\n| column | meaning |\n|---|---|")
         out.extend(f"| `{c}` | {d} |" for c, d in cols)
         out.append("")
     return "\n".join(out)
+
+
+def markdown() -> str:
+    """The results column reference as Markdown, for the README."""
+    return column_reference(RESULT_COLUMNS)

@@ -624,9 +624,6 @@ def write_tables(
 
 def markdown() -> str:
     """The table column reference as Markdown, for the README."""
-    out: list[str] = []
-    for name, cols in TABLE_COLUMNS.items():
-        out.append(f"**tables/{name}.csv**\n\n| column | meaning |\n|---|---|")
-        out.extend(f"| `{c}` | {d} |" for c, d in cols)
-        out.append("")
-    return "\n".join(out)
+    from .schema import column_reference
+
+    return column_reference({f"tables/{n}.csv": cols for n, cols in TABLE_COLUMNS.items()})
