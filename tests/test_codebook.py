@@ -83,6 +83,19 @@ def test_empty_category(tmp_path):
     assert ":9: hf.sprache.kurs.terms: empty category" in err
 
 
+def test_concession_out_of_range(tmp_path):
+    text = GOOD.replace("{label: Handlungsfelder}", "{label: Handlungsfelder, concession: 2}")
+    (err,) = errors_of(text, tmp_path)
+    assert ":3: dimensions.handlungsfeld.concession: 2 must be above 0 and at most 1" in err
+
+
+def test_yaml_anchor_shares_a_word_list():
+    text = GOOD.replace("terms: [Sprache]", "terms: [{near: [Kurs], with: &w [Deutsch], within: 2}]")
+    text = text.replace("terms: [Sprachkurs]", "terms: [{near: [Test], with: *w, within: 2}]")
+    book = parse_codebook(text)
+    assert book.codes["hf.sprache.kurs"].rules[0].near == book.codes["hf.sprache"].rules[0].near
+
+
 def test_duplicate_code(tmp_path):
     text = (
         GOOD + "  - code: hf.sprache\n    dimension: handlungsfeld\n    label: X\n    terms: [X]\n"

@@ -83,6 +83,24 @@ def test_cli_prints_table_and_writes_csv(files, tmp_path):
     assert rows["hf.sprache"]["precision"] == "0.5" and rows["hf.arbeit"]["support"] == "1"
 
 
+def test_errors_file_lists_exactly_the_wrong_rows(files, tmp_path):
+    # By hand: row 3 misses hf.sprache, row 4 has an extra hf.sprache, row 5 is on the wrong side;
+    # rows 1 and 2 are right.
+    book, gold = files
+    errors = tmp_path / "errors.csv"
+    result = CliRunner().invoke(
+        app, ["evaluate", str(gold), "--codebook", str(book), "--errors", str(errors)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "3 wrongly coded rows" in result.output
+    rows = {r["id"]: r for r in csv.DictReader(errors.open(encoding="utf-8"))}
+    assert set(rows) == {"3", "4", "5"}
+    assert (rows["3"]["missing"], rows["3"]["extra"]) == ("hf.sprache", "")
+    assert (rows["4"]["missing"], rows["4"]["extra"]) == ("", "hf.sprache")
+    assert (rows["5"]["pole"], rows["5"]["predicted_side"]) == ("teilhabe", "anpassung")
+    assert rows["5"]["markers"] == "v.anpassung: Assimilation"
+
+
 def test_missing_column_is_reported(files, tmp_path):
     book, _ = files
     gold = tmp_path / "bad.csv"

@@ -194,6 +194,25 @@ def test_negation_drops_a_marker(matcher):
     assert found(matcher, "Assimilation ist das Ziel.") == [("v.anpassung", "Assimilation")]
 
 
+def test_a_marker_before_a_concessive_word_weighs_less():
+    book = parse_codebook(
+        BOOK.replace("    negation: true\n", "    negation: true\n    concession: 0.5\n"), "c.yaml"
+    )
+    m = Matcher(book)
+    weight = {t.matched: t.weight for t in m.tag(
+        "Assimilation klingt hart, aber man soll sich anpassen.", "understanding"
+    )}
+    assert weight == {"Assimilation": 0.5, "sich anpassen": 1.0}
+    # the concessive only reaches back within its own sentence, and "aber auch" adds
+    assert [t.weight for t in m.tag("Assimilation. Aber gut.", "understanding")] == [1.0]
+    assert [t.weight for t in m.tag("Assimilation, aber auch mehr.", "understanding")] == [1.0]
+
+
+def test_without_concession_setting_weights_stay(matcher):
+    tags = matcher.tag("Assimilation klingt hart, aber so ist es.", "understanding")
+    assert [t.weight for t in tags] == [1.0]
+
+
 def test_nicht_nur_does_not_negate(matcher):
     assert found(matcher, "nicht nur Assimilation") == [("v.anpassung", "Assimilation")]
 

@@ -257,13 +257,27 @@ def evaluate(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the per-code table to this CSV file.")
     ] = None,
+    errors: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors",
+            help="Write the wrongly coded rows (missing/extra codes, side found) to this CSV.",
+        ),
+    ] = None,
 ) -> None:
     """Precision, recall and F1 per code, understanding poles and measure types against GOLD."""
     from rich.console import Console
     from rich.table import Table
 
     from konzeptanalyse.codebook import Matcher
-    from konzeptanalyse.evaluate import SIDES, GoldError, evaluate, load_gold, write_table
+    from konzeptanalyse.evaluate import (
+        SIDES,
+        GoldError,
+        evaluate,
+        load_gold,
+        write_errors,
+        write_table,
+    )
 
     book = _load_codebook_or_fail(codebook)
     try:
@@ -319,6 +333,9 @@ def evaluate(
     if out is not None:
         write_table(result, out)
         console.print(f"per-code table written to {out}")
+    if errors is not None:
+        n_wrong = write_errors(result, errors)
+        console.print(f"{n_wrong} wrongly coded rows written to {errors}")
 
 
 @codebook_app.command("check")

@@ -24,9 +24,13 @@ __all__ = [
     "GoldError",
     "GoldRow",
     "POLES",
+    "RowResult",
+    "error_rows",
     "evaluate",
     "load_gold",
     "predicted_side",
+    "write_errors",
+    "write_table",
 ]
 
 REQUIRED_COLUMNS = ("id", "text", "context", "codes", "pole")
@@ -77,6 +81,25 @@ class CodeScore:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+@dataclass(frozen=True)
+class RowResult:
+    """What the codebook made of one gold row: the material for reading its errors."""
+
+    row: GoldRow
+    predicted: frozenset[str]  # lifted to the codes the gold uses
+    score: float
+    markers: tuple[str, ...]
+
+    @property
+    def side(self) -> str:
+        return predicted_side(self.score)
+
+    @property
+    def wrong(self) -> bool:
+        side_wrong = self.row.pole in ("anpassung", "teilhabe") and self.side != self.row.pole
+        return side_wrong or self.predicted != self.row.codes
+
+
 @dataclass
 class Evaluation:
     rows: int
@@ -87,6 +110,7 @@ class Evaluation:
     measure_rows: int = 0
     measure_right: int = 0  # every gold measure type found
     measure_exact: int = 0  # exactly the gold measure types
+    row_results: list[RowResult] = field(default_factory=list)
 
     def pole_shares(self) -> dict[str, float | None]:
         """Right side and opposite pole among the rows whose gold is anpassung or teilhabe."""
@@ -187,6 +211,7 @@ def evaluate(rows: list[GoldRow], matcher: Matcher) -> Evaluation:
     }
     confusion: dict[str, Counter] = {p: Counter() for p in POLES}
     measure_rows = measure_right = measure_exact = 0
+    row_results: list[RowResult] = []
     for row in rows:
         tags = matcher.tag(row.text, row.context)
         predicted = {m for t in tags if (m := _lift(t.code, gold_codes, book)) is not None}
@@ -198,9 +223,10 @@ def evaluate(rows: list[GoldRow], matcher: Matcher) -> Evaluation:
                 scores[code].fp += 1
             elif gold:
                 scores[code].fn += 1
+        score, markers = score_segment(tags)
         if row.pole:
-            score, _ = score_segment(tags)
             confusion[row.pole][predicted_side(score)] += 1
+        row_results.append(RowResult(row, frozenset(predicted), score, tuple(markers)))
         gold_measures = {c for c in row.codes if book.dimension(c) == "massnahme"}
         if gold_measures:
             pred_measures = {c for c in predicted if book.dimension(c) == "massnahme"}
@@ -230,16 +256,62 @@ def evaluate(rows: list[GoldRow], matcher: Matcher) -> Evaluation:
         measure_rows=measure_rows,
         measure_right=measure_right,
         measure_exact=measure_exact,
+        row_results=row_results,
     )
+
+
+ERROR_COLUMNS = (
+    "id",
+    "line",
+    "context",
+    "text",
+    "missing",
+    "extra",
+    "pole",
+    "predicted_side",
+    "score",
+    "markers",
+)
+
+
+def error_rows(evaluation: Evaluation) -> list[dict[str, object]]:
+    """One row per gold row the codebook got wrong: missing and extra codes, the side found."""
+    return [
+        {
+            "id": r.row.id,
+            "line": r.row.line,
+            "context": r.row.context or "",
+            "text": r.row.text,
+            "missing": ";".join(sorted(r.row.codes - r.predicted)),
+            "extra": ";".join(sorted(r.predicted - r.row.codes)),
+            "pole": r.row.pole,
+            "predicted_side": r.side if r.row.pole else "",
+            "score": r.score if r.row.pole else "",
+            "markers": " | ".join(r.markers),
+        }
+        for r in evaluation.row_results
+        if r.wrong
+    ]
 
 
 def write_table(evaluation: Evaluation, path: Path) -> None:
     """The per-code table as CSV (atomic: written beside, then renamed)."""
+    rows = evaluation.table_rows()
+    _write_csv(path, rows, list(rows[0]) if rows else ["code"])
+
+
+def write_errors(evaluation: Evaluation, path: Path) -> int:
+    """The wrongly coded rows as CSV (atomic); returns how many there are."""
+    rows = error_rows(evaluation)
+    _write_csv(path, rows, list(ERROR_COLUMNS))
+    return len(rows)
+
+
+def _write_csv(path: Path, rows: list[dict[str, object]], columns: list[str]) -> None:
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
-    rows = evaluation.table_rows()
     with tmp.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["code"])
+        writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
     tmp.replace(path)

@@ -21,7 +21,7 @@ from .model import COMPOUND_MODES, CONTEXTS, Code, Codebook, Dimension, Rule
 __all__ = ["CodebookError", "load_codebook", "parse_codebook"]
 
 _TOP_KEYS = {"name", "description", "dimensions", "codes"}
-_DIM_KEYS = {"label", "description", "scope", "negation", "context_weights"}
+_DIM_KEYS = {"label", "description", "scope", "negation", "context_weights", "concession"}
 _CODE_KEYS = {
     "code",
     "label",
@@ -274,6 +274,17 @@ class _Builder:
                     )
                 else:
                     weights[ctx] = float(w)
+        concession = m.get("concession", 1.0)
+        if isinstance(concession, bool) or not isinstance(concession, int | float):
+            self.err(m.key_lines.get("concession", line), f"{where}.concession", "not a number")
+            concession = 1.0
+        elif not 0 < concession <= 1:
+            self.err(
+                m.key_lines.get("concession", line),
+                f"{where}.concession",
+                f"{concession} must be above 0 and at most 1",
+            )
+            concession = 1.0
         return Dimension(
             name=name,
             label=self._str(m, "label", where, required=True) or name,
@@ -281,6 +292,7 @@ class _Builder:
             scope=self._scope(m, where) or (),
             negation=bool(m.get("negation", False)),
             context_weights=weights,
+            concession=float(concession),
             line=line,
         )
 

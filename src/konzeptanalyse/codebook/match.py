@@ -27,7 +27,7 @@ from .expand import (
 from .load import classify_term, glob_to_regex
 from .model import CONTEXTS, Codebook, Rule
 
-__all__ = ["NEGATORS", "Matcher", "segment_record"]
+__all__ = ["CONCESSIVES", "NEGATORS", "Matcher", "segment_record"]
 
 #: Words that negate a marker when they stand up to four words before it, in the same clause.
 NEGATORS = frozenset(
@@ -36,6 +36,12 @@ NEGATORS = frozenset(
 )
 #: "nicht nur", "nicht allein", "nicht zuletzt": no negation.
 _NOT_NEGATING_AFTER_NICHT = frozenset({"nur", "allein", "zuletzt", "lediglich", "bloß"})
+#: A marker before one of these in the same sentence is conceded, not held: "Integration ist
+#: keine Einbahnstraße – entscheidend ist aber, dass die Zugewanderten den ersten Schritt tun."
+CONCESSIVES = frozenset("aber jedoch allerdings dennoch trotzdem gleichwohl nichtsdestotrotz".split())
+#: "aber auch" adds rather than concedes.
+_ADDITIVE_AFTER_CONCESSIVE = frozenset({"auch", "ebenso", "gleichermaßen"})
+_SENTENCE_END = frozenset(".!?;")
 _CLAUSE_BREAK = frozenset(",;:.!?()[]–—") | {"sondern"}
 _CLAUSE_END = frozenset(",;:.!?()[]–—") | {"und", "oder", "sowie", "sondern", "aber"}
 _PAIR_JOINERS = frozenset({"und", "oder", "bzw", "sowie", "/", "&"})
@@ -103,6 +109,7 @@ class Matcher:
                 not codebook.scope(c.code) or ctx in codebook.scope(c.code) for c in self._codes
             ]
         self._negatable = [codebook.negatable(c.code) for c in self._codes]
+        self._concession = [codebook.concession(c.code) for c in self._codes]
 
     def __reduce__(self):
         # Rebuild in a worker instead of shipping the caches.
@@ -548,10 +555,15 @@ class Matcher:
                 continue
             merged.append(c)
         book = self.codebook
+        conceded_before = _last_concession(tokens) if any(
+            self._concession[c.code] < 1 for c in merged
+        ) else []
         tags = []
         for c in merged:
             code = codes[c.code]
             weight = c.rule.weight * code.weight * book.context_weight(code.code, context)
+            if self._concession[c.code] < 1 and c.k1 < conceded_before[c.k1]:
+                weight *= self._concession[c.code]
             tags.append(
                 Tag(
                     code=code.code,
@@ -566,6 +578,28 @@ class Matcher:
             )
         tags.sort(key=lambda t: (t.start, t.code))
         return tags
+
+
+def _last_concession(tokens: list[Token]) -> list[int]:
+    """For each token, the index of the last concessive word of its sentence (or -1).
+
+    A match ending at token k is conceded when ``k < result[k]``. "aber auch" does not concede.
+    """
+    result = [-1] * len(tokens)
+    start = 0
+    for k in range(len(tokens) + 1):
+        if k == len(tokens) or tokens[k].text in _SENTENCE_END:
+            last = -1
+            for j in range(start, k):
+                if tokens[j].text.lower() in CONCESSIVES and not (
+                    j + 1 < len(tokens)
+                    and tokens[j + 1].text.lower() in _ADDITIVE_AFTER_CONCESSIVE
+                ):
+                    last = j
+            for j in range(start, min(k + 1, len(tokens))):
+                result[j] = last
+            start = k + 1
+    return result
 
 
 def segment_record(matcher: Matcher, text: str, context: str | None = None) -> dict:

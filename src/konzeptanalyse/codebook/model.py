@@ -45,6 +45,7 @@ class Dimension:
     scope: tuple[str, ...] = ()  # contexts where its rules apply; () = everywhere
     negation: bool = False  # drop matches after "nicht", "kein", "ohne", ...
     context_weights: dict[str, float] = field(default_factory=dict)  # "default" key allowed
+    concession: float = 1.0  # weight factor for a match before "aber", "jedoch", ... (see docs)
     line: int = 0
 
 
@@ -105,6 +106,9 @@ class Codebook:
     def negatable(self, code: str) -> bool:
         c = self.codes[code]
         return c.negation if c.negation is not None else self.dimensions[c.dimension].negation
+
+    def concession(self, code: str) -> float:
+        return self.dimensions[self.codes[code].dimension].concession
 
     def context_weight(self, code: str, context: str | None) -> float:
         weights = self.dimensions[self.codes[code].dimension].context_weights
