@@ -90,7 +90,8 @@ def test_concession_out_of_range(tmp_path):
 
 
 def test_yaml_anchor_shares_a_word_list():
-    text = GOOD.replace("terms: [Sprache]", "terms: [{near: [Kurs], with: &w [Deutsch], within: 2}]")
+    shared = "terms: [{near: [Kurs], with: &w [Deutsch], within: 2}]"
+    text = GOOD.replace("terms: [Sprache]", shared)
     text = text.replace("terms: [Sprachkurs]", "terms: [{near: [Test], with: *w, within: 2}]")
     book = parse_codebook(text)
     assert book.codes["hf.sprache.kurs"].rules[0].near == book.codes["hf.sprache"].rules[0].near

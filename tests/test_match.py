@@ -199,9 +199,10 @@ def test_a_marker_before_a_concessive_word_weighs_less():
         BOOK.replace("    negation: true\n", "    negation: true\n    concession: 0.5\n"), "c.yaml"
     )
     m = Matcher(book)
-    weight = {t.matched: t.weight for t in m.tag(
-        "Assimilation klingt hart, aber man soll sich anpassen.", "understanding"
-    )}
+    weight = {
+        t.matched: t.weight
+        for t in m.tag("Assimilation klingt hart, aber man soll sich anpassen.", "understanding")
+    }
     assert weight == {"Assimilation": 0.5, "sich anpassen": 1.0}
     # the concessive only reaches back within its own sentence, and "aber auch" adds
     assert [t.weight for t in m.tag("Assimilation. Aber gut.", "understanding")] == [1.0]

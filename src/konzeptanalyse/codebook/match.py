@@ -32,13 +32,15 @@ __all__ = ["CONCESSIVES", "NEGATORS", "Matcher", "segment_record"]
 #: Words that negate a marker when they stand up to four words before it, in the same clause.
 NEGATORS = frozenset(
     "nicht kein keine keinen keinem keiner keines ohne weder statt anstatt anstelle nie niemals "
-    "keinesfalls keineswegs".split()
+    "keinesfalls keineswegs niemand nirgends".split()
 )
 #: "nicht nur", "nicht allein", "nicht zuletzt": no negation.
 _NOT_NEGATING_AFTER_NICHT = frozenset({"nur", "allein", "zuletzt", "lediglich", "bloß"})
 #: A marker before one of these in the same sentence is conceded, not held: "Integration ist
 #: keine Einbahnstraße – entscheidend ist aber, dass die Zugewanderten den ersten Schritt tun."
-CONCESSIVES = frozenset("aber jedoch allerdings dennoch trotzdem gleichwohl nichtsdestotrotz".split())
+CONCESSIVES = frozenset(
+    "aber jedoch allerdings dennoch trotzdem gleichwohl nichtsdestotrotz".split()
+)
 #: "aber auch" adds rather than concedes.
 _ADDITIVE_AFTER_CONCESSIVE = frozenset({"auch", "ebenso", "gleichermaßen"})
 _SENTENCE_END = frozenset(".!?;")
@@ -555,9 +557,9 @@ class Matcher:
                 continue
             merged.append(c)
         book = self.codebook
-        conceded_before = _last_concession(tokens) if any(
-            self._concession[c.code] < 1 for c in merged
-        ) else []
+        conceded_before = (
+            _last_concession(tokens) if any(self._concession[c.code] < 1 for c in merged) else []
+        )
         tags = []
         for c in merged:
             code = codes[c.code]
@@ -592,8 +594,7 @@ def _last_concession(tokens: list[Token]) -> list[int]:
             last = -1
             for j in range(start, k):
                 if tokens[j].text.lower() in CONCESSIVES and not (
-                    j + 1 < len(tokens)
-                    and tokens[j + 1].text.lower() in _ADDITIVE_AFTER_CONCESSIVE
+                    j + 1 < len(tokens) and tokens[j + 1].text.lower() in _ADDITIVE_AFTER_CONCESSIVE
                 ):
                     last = j
             for j in range(start, min(k + 1, len(tokens))):
