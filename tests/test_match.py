@@ -205,8 +205,10 @@ def test_a_marker_before_a_concessive_word_weighs_less():
     }
     assert weight == {"Assimilation": 0.5, "sich anpassen": 1.0}
     # the concessive only reaches back within its own sentence, and "aber auch" adds
-    assert [t.weight for t in m.tag("Assimilation. Aber gut.", "understanding")] == [1.0]
+    assert [t.weight for t in m.tag("Assimilation. Gut, aber kurz.", "understanding")] == [1.0]
     assert [t.weight for t in m.tag("Assimilation, aber auch mehr.", "understanding")] == [1.0]
+    # a concessive that opens a sentence concedes the sentence before
+    assert [t.weight for t in m.tag("Assimilation? Doch nein.", "understanding")] == [0.5]
 
 
 def test_without_concession_setting_weights_stay(matcher):

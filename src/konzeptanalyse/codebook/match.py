@@ -583,23 +583,34 @@ class Matcher:
 
 
 def _last_concession(tokens: list[Token]) -> list[int]:
-    """For each token, the index of the last concessive word of its sentence (or -1).
+    """For each token, the index of the concessive word that concedes it (or -1).
 
-    A match ending at token k is conceded when ``k < result[k]``. "aber auch" does not concede.
+    A match ending at token k is conceded when ``k < result[k]``: a concessive word concedes
+    what stands before it in its sentence, and one that opens a sentence ("Doch …", "Aber …")
+    also concedes the whole sentence before. "aber auch" does not concede.
     """
     result = [-1] * len(tokens)
+    sentences: list[tuple[int, int]] = []  # [start, end) token ranges, end mark included
     start = 0
-    for k in range(len(tokens) + 1):
-        if k == len(tokens) or tokens[k].text in _SENTENCE_END:
-            last = -1
-            for j in range(start, k):
-                if tokens[j].text.lower() in CONCESSIVES and not (
-                    j + 1 < len(tokens) and tokens[j + 1].text.lower() in _ADDITIVE_AFTER_CONCESSIVE
-                ):
-                    last = j
-            for j in range(start, min(k + 1, len(tokens))):
-                result[j] = last
+    for k, tok in enumerate(tokens):
+        if tok.text in _SENTENCE_END:
+            sentences.append((start, k + 1))
             start = k + 1
+    if start < len(tokens):
+        sentences.append((start, len(tokens)))
+    for n, (lo, hi) in enumerate(sentences):
+        last = -1
+        for j in range(lo, hi):
+            low = tokens[j].text.lower()
+            if (low in CONCESSIVES or (j == lo and low == "doch")) and not (
+                j + 1 < len(tokens) and tokens[j + 1].text.lower() in _ADDITIVE_AFTER_CONCESSIVE
+            ):
+                last = j
+                if j == lo and n > 0:
+                    for i in range(*sentences[n - 1]):
+                        result[i] = max(result[i], j)
+        for j in range(lo, hi):
+            result[j] = max(result[j], last)
     return result
 
 
