@@ -10,12 +10,14 @@ codes the gold never uses are not scored.
 from __future__ import annotations
 
 import csv
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .codebook import Codebook, Matcher
 from .codebook.model import CONTEXTS
+from .store import write_atomic
 from .understanding import score_segment
 
 __all__ = [
@@ -308,10 +310,8 @@ def write_errors(evaluation: Evaluation, path: Path) -> int:
 
 
 def _write_csv(path: Path, rows: list[dict[str, object]], columns: list[str]) -> None:
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
-    tmp.replace(path)
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(rows)
+    write_atomic(Path(path), buffer.getvalue().encode("utf-8"))

@@ -41,6 +41,9 @@ _NOT_NEGATING_AFTER_NICHT = frozenset({"nur", "allein", "zuletzt", "lediglich", 
 CONCESSIVES = frozenset(
     "aber jedoch allerdings dennoch trotzdem gleichwohl nichtsdestotrotz".split()
 )
+#: Concede the sentence before only when they open a sentence ("Doch …"); mid-sentence "doch"
+#: is a particle ("das ist doch klar").
+_CONCESSIVE_OPENERS = frozenset({"doch"})
 #: "aber auch" adds rather than concedes.
 _ADDITIVE_AFTER_CONCESSIVE = frozenset({"auch", "ebenso", "gleichermaßen"})
 _SENTENCE_END = frozenset(".!?;")
@@ -602,7 +605,7 @@ def _last_concession(tokens: list[Token]) -> list[int]:
         last = -1
         for j in range(lo, hi):
             low = tokens[j].text.lower()
-            if (low in CONCESSIVES or (j == lo and low == "doch")) and not (
+            if (low in CONCESSIVES or (j == lo and low in _CONCESSIVE_OPENERS)) and not (
                 j + 1 < len(tokens) and tokens[j + 1].text.lower() in _ADDITIVE_AFTER_CONCESSIVE
             ):
                 last = j
