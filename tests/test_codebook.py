@@ -89,6 +89,47 @@ def test_concession_out_of_range(tmp_path):
     assert ":3: dimensions.handlungsfeld.concession: 2 must be above 0 and at most 1" in err
 
 
+READER_BOOK = """\
+name: Leser
+dimensions:
+  verstaendnis:
+    label: Verständnis
+    second_reader: [passagen.csv]
+codes:
+  - {code: v.anpassung, dimension: verstaendnis, label: Anpassung, terms: [Assimilation]}
+  - {code: v.teilhabe, dimension: verstaendnis, label: Teilhabe, terms: [Teilhabe]}
+"""
+
+
+def _passages(path: Path, n: int, text: str = "Satz") -> None:
+    rows = [f"{text} {i},{pole}" for i in range(n) for pole in ("anpassung", "teilhabe")]
+    path.write_text("text,pole\n" + "\n".join(rows) + "\n", encoding="utf-8")
+
+
+def test_second_reader_needs_readable_passages_of_both_poles(tmp_path):
+    [missing] = errors_of(READER_BOOK, tmp_path)
+    assert re.match(
+        r".*book\.yaml:5: dimensions\.verstaendnis\.second_reader: passagen\.csv: "
+        r"cannot read",
+        missing,
+    )
+    _passages(tmp_path / "passagen.csv", 3)
+    [few] = errors_of(READER_BOOK, tmp_path)
+    assert few.endswith("needs at least 10 passages of each pole (found anpassung 3, teilhabe 3)")
+    assert ":5: dimensions.verstaendnis.second_reader:" in few
+
+
+def test_version_counts_the_passages_by_content_not_by_path(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        _passages(tmp_path / folder / "passagen.csv", 10)
+        (tmp_path / folder / "book.yaml").write_text(READER_BOOK, encoding="utf-8")
+    a, b = (load_codebook(tmp_path / f / "book.yaml") for f in ("a", "b"))
+    assert a.version == b.version
+    _passages(tmp_path / "b" / "passagen.csv", 10, text="Anderer Satz")
+    assert load_codebook(tmp_path / "b" / "book.yaml").version != a.version
+
+
 def test_yaml_anchor_shares_a_word_list():
     shared = "terms: [{near: [Kurs], with: &w [Deutsch], within: 2}]"
     text = GOOD.replace("terms: [Sprache]", shared)

@@ -99,6 +99,16 @@ def test_errors_file_lists_exactly_the_wrong_rows(files, tmp_path):
     assert (rows["4"]["missing"], rows["4"]["extra"]) == ("", "hf.sprache")
     assert (rows["5"]["pole"], rows["5"]["predicted_side"]) == ("teilhabe", "anpassung")
     assert rows["5"]["markers"] == "v.anpassung: Assimilation"
+    assert (rows["5"]["second_reader"], rows["5"]["by"]) == ("", "markers")
+    assert "second reader: none in this codebook" in result.output
+
+
+def test_a_set_the_second_reader_learned_from_is_flagged():
+    gold = Path(__file__).parent / "data" / "eval" / "dev4.csv"
+    result = CliRunner().invoke(app, ["evaluate", str(gold)])
+    assert result.exit_code == 0, result.output
+    assert "note: the second reader was trained on dev4.csv" in result.output
+    assert "understanding passages by who gave the side: " in result.output
 
 
 def test_missing_column_is_reported(files, tmp_path):

@@ -205,10 +205,49 @@ def test_a_marker_before_a_concessive_word_weighs_less():
     }
     assert weight == {"Assimilation": 0.5, "sich anpassen": 1.0}
     # the concessive only reaches back within its own sentence, and "aber auch" adds
-    assert [t.weight for t in m.tag("Assimilation. Gut, aber kurz.", "understanding")] == [1.0]
+    text = "Assimilation. Das ist gut, aber kurz."
+    assert [t.weight for t in m.tag(text, "understanding")] == [1.0]
     assert [t.weight for t in m.tag("Assimilation, aber auch mehr.", "understanding")] == [1.0]
-    # a concessive that opens a sentence concedes the sentence before
-    assert [t.weight for t in m.tag("Assimilation? Doch nein.", "understanding")] == [0.5]
+    # a concessive in the first clause of a sentence concedes the sentence before
+    for turn in ("Doch man soll sich anpassen.", "Wichtig ist aber, sich anzupassen."):
+        tags = m.tag(f"Assimilation. {turn}", "understanding")
+        assert [t.weight for t in tags] == [0.5, 1.0]
+
+
+def _conceding():
+    book = BOOK.replace("    negation: true\n", "    negation: true\n    concession: 0.5\n")
+    return Matcher(parse_codebook(book, "c.yaml"))
+
+
+def test_a_dimension_with_only_conceded_matches_holds_nothing():
+    tags = _conceding().tag("Assimilation klingt hart, aber so ist es.", "understanding")
+    assert [(t.matched, t.weight) for t in tags] == [("Assimilation", 0.0)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Assimilation? Man soll sich anpassen.",  # a question raises a topic
+        "So sehr wir Assimilation kennen, man soll sich anpassen.",  # "So sehr …," concedes
+        "Bei aller Assimilation, man soll sich anpassen.",
+    ],
+)
+def test_questions_and_conceding_clauses_weigh_less(text):
+    weight = {t.matched: t.weight for t in _conceding().tag(text, "understanding")}
+    assert weight == {"Assimilation": 0.5, "sich anpassen": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Das heißt nicht, dass man sich anpassen muss.", False),
+        ("Statt zu erwarten, dass man sich anpassen muss, öffnen wir uns.", False),
+        ("Das heißt, dass man sich anpassen muss.", True),
+        ("Das heißt nicht nur, dass man sich anpassen muss.", True),
+    ],
+)
+def test_a_negated_governor_negates_its_dass_clause(matcher, text, kept):
+    assert bool(found(matcher, text)) is kept
 
 
 def test_without_concession_setting_weights_stay(matcher):

@@ -105,7 +105,10 @@ def test_rerun_reuses_parts_and_codebook_change_retags_changed_dimensions(
     assert again.processed == 0 and again.reused == 2
 
     changed = tmp_path / "changed.yaml"
-    text = DEFAULT_CODEBOOK.read_text(encoding="utf-8")
+    # a copy elsewhere must name the second reader's passages by absolute path
+    text = DEFAULT_CODEBOOK.read_text(encoding="utf-8").replace(
+        "../tests/", f"{DEFAULT_CODEBOOK.parent.parent}/tests/"
+    )
     changed.write_text(text + "\n# a changed codebook\n", encoding="utf-8")
     import pypdfium2
 

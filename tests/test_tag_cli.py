@@ -27,7 +27,7 @@ def run(tmp_path, text, *args):
     book.write_text(BOOK, encoding="utf-8")
     result = CliRunner().invoke(app, ["tag", "-", "--codebook", str(book), *args], input=text)
     assert result.exit_code == 0, result.output
-    return [json.loads(line) for line in result.output.splitlines()]
+    return [json.loads(line) for line in result.stdout.splitlines()]
 
 
 def test_json_shape_per_line(tmp_path):
@@ -47,6 +47,9 @@ def test_json_shape_per_line(tmp_path):
         "score": 1.0,
         "class": "teilhabeorientiert",
         "markers": ["v.teilhabe: gleichberechtigte Teilhabe"],
+        "marker_score": 1.0,
+        "second_reader": None,
+        "by": "markers",
     }
 
 
@@ -55,7 +58,14 @@ def test_empty_line_gives_a_record_without_codes(tmp_path):
     assert empty == {
         "text": "",
         "codes": [],
-        "understanding": {"score": 0.0, "class": "keine Evidenz", "markers": []},
+        "understanding": {
+            "score": 0.0,
+            "class": "keine Evidenz",
+            "markers": [],
+            "marker_score": 0.0,
+            "second_reader": None,
+            "by": "",
+        },
     }
     assert plain["codes"] == []
 
@@ -77,5 +87,26 @@ def test_bad_context_and_bad_codebook_exit_1(tmp_path):
 def test_default_codebook_tags_a_measure(tmp_path):
     result = CliRunner().invoke(app, ["tag", "-"], input="Wir bauen die Sprachkurse aus.\n")
     assert result.exit_code == 0
-    codes = {c["code"] for c in json.loads(result.output)["codes"]}
+    codes = {c["code"] for c in json.loads(result.stdout)["codes"]}
     assert {"hf.sprache", "m.sprachfoerderung", "a.verb"} <= codes
+
+
+def test_default_codebook_says_which_reader_gave_the_side():
+    text = (
+        "Integration ist keine Einbahnstraße – aber sie beginnt beim Einzelnen, der zu uns "
+        "kommt.\nDie Zugewanderten müssen sich an unsere Werte anpassen.\n"
+    )
+    result = CliRunner().invoke(app, ["tag", "-", "--context", "understanding"], input=text)
+    assert result.exit_code == 0
+    assert "second reader: character 3-5-gram tf-idf + logistic regression" in result.stderr
+    conceded, duty = (json.loads(line)["understanding"] for line in result.stdout.splitlines())
+    # a conceded marker alone holds nothing; the reader may still decide, and says so
+    assert conceded["marker_score"] == 0.0 and conceded["by"] in ("", "second reader")
+    assert 0.0 <= conceded["second_reader"] <= 1.0
+    assert duty["by"] == "markers" and duty["score"] < 0 and duty["second_reader"] < 0.5
+
+
+def test_without_a_reader_nothing_is_checked(tmp_path):
+    [line] = run(tmp_path, "gleichberechtigte Teilhabe\n", "--context", "understanding")
+    assert line["understanding"]["second_reader"] is None
+    assert line["understanding"]["by"] == "markers"

@@ -3,7 +3,14 @@
 import pytest
 
 from konzeptanalyse.model import Tag
-from konzeptanalyse.understanding import NO_EVIDENCE, pole, score_segment, understanding_class
+from konzeptanalyse.understanding import (
+    NO_EVIDENCE,
+    SecondReader,
+    checked_score,
+    pole,
+    score_segment,
+    understanding_class,
+)
 
 
 def tag(code: str, matched: str, start: int, weight: float = 1.0) -> Tag:
@@ -143,3 +150,92 @@ def test_teilhabe_alone_weighs_little(default_matcher):
 def test_negation_still_reverses_the_adaptation_marker(default_matcher):
     text = "Nicht die Einzelnen müssen sich anpassen, sondern die Angebote der Verwaltung."
     assert side(default_matcher, text) == 1
+
+
+@pytest.mark.parametrize(
+    ("score", "probability", "alone", "expected"),
+    [
+        (0.5, None, False, (0.5, "markers")),  # no second reader: the markers stand
+        (0.5, 0.7, False, (0.5, "markers")),  # the reader confirms the participation pole
+        (-0.5, 0.3, False, (-0.5, "markers")),
+        (0.5, 0.3, True, (0.0, "disputed")),  # the reader reads the other side
+        (-1.0, 0.9, True, (0.0, "disputed")),
+        (0.5, 0.55, True, (0.0, "disputed")),  # the reader is undecided: no confirmation
+        (0.0, 0.9, True, (0.8, "second reader")),  # no marker side, sure, understanding text
+        (0.0, 0.1, True, (-0.8, "second reader")),
+        (0.0, 0.9, False, (0.0, "")),  # outside understanding text it never decides alone
+        (0.0, 0.8, True, (0.0, "")),  # not sure enough
+    ],
+)
+def test_the_second_reader_checks_and_only_decides_alone_when_sure(
+    score, probability, alone, expected
+):
+    assert checked_score(score, probability, alone) == expected
+
+
+def test_second_reader_learns_the_poles_from_labelled_passages():
+    duties = [
+        "Die Zugewanderten müssen sich anpassen und Deutsch lernen.",
+        "Von den Neuankömmlingen erwarten wir Anpassung an unsere Regeln.",
+        "Zuwanderer haben die Pflicht, sich einzufügen.",
+        "Wer hier leben will, muss sich anpassen.",
+    ]
+    shares = [
+        "Alle Einwohnerinnen und Einwohner gestalten die Stadt gleichberechtigt mit.",
+        "Verwaltung und Vereine öffnen sich für alle Menschen.",
+        "Gleichberechtigte Teilhabe aller ist unser Ziel.",
+        "Die ganze Stadtgesellschaft verändert sich gemeinsam.",
+    ]
+    reader = SecondReader.train(duties + shares, ["anpassung"] * 4 + ["teilhabe"] * 4, "test")
+    assert reader.n_passages == 8
+    assume, share = reader.probability(
+        ["Die Zugewanderten müssen sich einfügen.", "Teilhabe aller Einwohner, gleichberechtigt."]
+    )
+    assert assume < 0.5 < share
+    assert reader.probability([]) == []
+
+
+def test_default_codebook_names_its_second_reader(default_matcher):
+    reader = SecondReader.from_codebook(default_matcher.codebook)
+    assert reader is not None and reader.n_passages >= 500
+    assert "labelled passages from ../tests/data/eval/gold.csv" in reader.description
+
+
+def _document(by: list[str], source: str = "auto") -> dict:
+    """documents.csv figures of one document with three understanding segments."""
+    import pandas as pd
+
+    from konzeptanalyse.measures import document_measures
+
+    segments = pd.DataFrame(
+        {
+            "doc_id": "d",
+            "segment_id": ["d-1", "d-2", "d-3"],
+            "section_kind": "understanding",
+            "understanding_by": by,
+            "understanding_score": [0.0, 1.0, -0.8],
+        }
+    )
+    eff = pd.DataFrame(
+        {
+            "doc_id": "d",
+            "segment_id": ["d-1", "d-2"],
+            "code": ["v.anpassung", "v.teilhabe"],
+            "leaf_code": ["v.anpassung", "v.teilhabe"],
+            "dimension": "verstaendnis",
+            "matched": ["Assimilation", "Teilhabe aller"],
+            "weight": 1.0,
+            "rule": "r",
+            "source": [source, "auto"],
+        }
+    )
+    measures = pd.DataFrame(columns=["doc_id", "target_group"])
+    row = document_measures(segments, eff, measures).iloc[0]
+    return {"score": row["understanding_score"], "evidence": row["understanding_evidence"]}
+
+
+def test_document_position_leaves_out_disputed_segments_and_counts_the_reader_alone():
+    # d-1: markers disputed (left out); d-2: markers; d-3: the second reader alone (-0.8)
+    assert _document(["disputed", "markers", "second reader"]) == {"score": 0.1, "evidence": 2}
+    # a reviewer's decision on a disputed segment's marker is never overruled
+    assert _document(["disputed", "markers", ""], source="human") == {"score": 0.0, "evidence": 2}

@@ -86,7 +86,10 @@ def test_decisions_survive_a_codebook_change_and_reach_every_table(workspace):
     _konzept("review", "import", xlsx, "--results", results)
 
     # the codebook changes: one more term for Sprache; every decision must still apply
-    text = DEFAULT_CODEBOOK.read_text(encoding="utf-8")
+    # a copy elsewhere must name the second reader's passages by absolute path
+    text = DEFAULT_CODEBOOK.read_text(encoding="utf-8").replace(
+        "../tests/", f"{DEFAULT_CODEBOOK.parent.parent}/tests/"
+    )
     anchor = text.index("- code: hf.sprache\n")
     terms = text.index("    terms:\n", anchor) + len("    terms:\n")
     edited = workspace / "edited.yaml"

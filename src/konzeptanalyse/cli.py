@@ -199,6 +199,28 @@ def _load_codebook_or_fail(path: Path | None):
         raise typer.Exit(EXIT_FATAL) from exc
 
 
+def _second_reader(book, gold: Path | None = None):
+    """The codebook's second reader of the understanding score, announced on stderr."""
+    from konzeptanalyse.codebook.load import reader_path
+    from konzeptanalyse.understanding import SecondReader
+
+    reader = SecondReader.from_codebook(book)
+    if reader is None:
+        typer.echo("second reader: none in this codebook; scores are the marker balance", err=True)
+        return None
+    typer.echo(f"second reader: {reader.description}", err=True)
+    trained_on = {
+        reader_path(book.path, f) for d in book.dimensions.values() for f in d.second_reader
+    }
+    if gold is not None and gold.resolve() in trained_on:
+        typer.echo(
+            f"note: the second reader was trained on {gold.name}; its understanding figures "
+            "here are not a test on new text",
+            err=True,
+        )
+    return reader
+
+
 @app.command()
 def tag(
     file: Annotated[
@@ -231,6 +253,7 @@ def tag(
         raise _fail(f"--context {context!r} is not a section kind; use one of {kinds}")
     book = _load_codebook_or_fail(codebook)
     matcher = Matcher(book)
+    reader = _second_reader(book)
     if file == "-":
         stream = sys.stdin
     else:
@@ -241,7 +264,7 @@ def tag(
     try:
         for line in stream:
             text = line.rstrip("\r\n")
-            record = segment_record(matcher, text, context)
+            record = segment_record(matcher, text, context, reader)
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     except UnicodeDecodeError as exc:
         raise _fail(f"{file}: not UTF-8 text ({exc.reason})") from exc
@@ -266,11 +289,14 @@ def evaluate(
     ] = None,
 ) -> None:
     """Precision, recall and F1 per code, understanding poles and measure types against GOLD."""
+    from collections import Counter
+
     from rich.console import Console
     from rich.table import Table
 
     from konzeptanalyse.codebook import Matcher
     from konzeptanalyse.evaluate import (
+        POLES,
         SIDES,
         GoldError,
         evaluate,
@@ -284,7 +310,7 @@ def evaluate(
         rows = load_gold(gold, book)
     except GoldError as exc:
         raise _fail(str(exc)) from exc
-    result = evaluate(rows, Matcher(book))
+    result = evaluate(rows, Matcher(book), _second_reader(book, gold))
     console = Console()
 
     def pct(x: float | None) -> str:
@@ -323,6 +349,11 @@ def evaluate(
                 f"polar rows (anpassung/teilhabe): {shares['n']}; right side "
                 f"{shares['right']:.1%}, opposite pole {shares['opposite']:.1%}, "
                 f"no side {shares['none']:.1%}"
+            )
+            by = Counter(r.by or "no side" for r in result.row_results if r.row.pole in POLES)
+            console.print(
+                "understanding passages by who gave the side: "
+                + ", ".join(f"{k} {v}" for k, v in sorted(by.items()))
             )
     if result.measure_rows:
         console.print(

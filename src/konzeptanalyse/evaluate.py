@@ -18,11 +18,12 @@ from pathlib import Path
 from .codebook import Codebook, Matcher
 from .codebook.model import CONTEXTS
 from .store import write_atomic
-from .understanding import score_segment
+from .understanding import SecondReader, checked_score, score_segment
 
 __all__ = [
     "CodeScore",
     "Evaluation",
+    "FoldResult",
     "GoldError",
     "GoldRow",
     "POLES",
@@ -31,6 +32,7 @@ __all__ = [
     "evaluate",
     "load_gold",
     "predicted_side",
+    "reader_crossval",
     "write_errors",
     "write_table",
 ]
@@ -89,8 +91,10 @@ class RowResult:
 
     row: GoldRow
     predicted: frozenset[str]  # lifted to the codes the gold uses
-    score: float
+    score: float  # after the second reader's check
     markers: tuple[str, ...]
+    reader: float | None = None  # the second reader's probability of the participation pole
+    by: str = ""  # who gave the side: markers, second reader, disputed or ""
 
     @property
     def side(self) -> str:
@@ -203,8 +207,14 @@ def _lift(code: str, gold_codes: set[str], codebook: Codebook) -> str | None:
     return None
 
 
-def evaluate(rows: list[GoldRow], matcher: Matcher) -> Evaluation:
-    """Tag every gold text and compare, at the level of the codes the gold uses."""
+def evaluate(
+    rows: list[GoldRow], matcher: Matcher, reader: SecondReader | None = None
+) -> Evaluation:
+    """Tag every gold text and compare, at the level of the codes the gold uses.
+
+    With a ``reader``, the side is checked by the second reader
+    (``understanding.checked_score``), as in ``konzept classify``.
+    """
     book = matcher.codebook
     gold_codes = {c for r in rows for c in r.codes}
     scores = {
@@ -214,8 +224,14 @@ def evaluate(rows: list[GoldRow], matcher: Matcher) -> Evaluation:
     confusion: dict[str, Counter] = {p: Counter() for p in POLES}
     measure_rows = measure_right = measure_exact = 0
     row_results: list[RowResult] = []
-    for row in rows:
-        tags = matcher.tag(row.text, row.context)
+    tagged = [matcher.tag(row.text, row.context) for row in rows]
+    scored = [score_segment(tags) for tags in tagged]
+    checks: list[float | None] = [None] * len(rows)
+    if reader is not None:
+        read = [i for i, (_, m) in enumerate(scored) if m or rows[i].context == "understanding"]
+        for i, p in zip(read, reader.probability([rows[i].text for i in read]), strict=True):
+            checks[i] = p
+    for row, tags, (marker_score, markers), check in zip(rows, tagged, scored, checks, strict=True):
         predicted = {m for t in tags if (m := _lift(t.code, gold_codes, book)) is not None}
         for code in gold_codes:
             gold, pred = code in row.codes, code in predicted
@@ -225,10 +241,10 @@ def evaluate(rows: list[GoldRow], matcher: Matcher) -> Evaluation:
                 scores[code].fp += 1
             elif gold:
                 scores[code].fn += 1
-        score, markers = score_segment(tags)
+        score, by = checked_score(marker_score, check, row.context == "understanding")
         if row.pole:
             confusion[row.pole][predicted_side(score)] += 1
-        row_results.append(RowResult(row, frozenset(predicted), score, tuple(markers)))
+        row_results.append(RowResult(row, frozenset(predicted), score, tuple(markers), check, by))
         gold_measures = {c for c in row.codes if book.dimension(c) == "massnahme"}
         if gold_measures:
             pred_measures = {c for c in predicted if book.dimension(c) == "massnahme"}
@@ -271,8 +287,11 @@ ERROR_COLUMNS = (
     "extra",
     "pole",
     "predicted_side",
+    "reader_crossval",
     "score",
     "markers",
+    "second_reader",
+    "by",
 )
 
 
@@ -290,10 +309,52 @@ def error_rows(evaluation: Evaluation) -> list[dict[str, object]]:
             "predicted_side": r.side if r.row.pole else "",
             "score": r.score if r.row.pole else "",
             "markers": " | ".join(r.markers),
+            "second_reader": "" if r.reader is None else r.reader,
+            "by": r.by,
         }
         for r in evaluation.row_results
         if r.wrong
     ]
+
+
+@dataclass(frozen=True)
+class FoldResult:
+    """One labelled set scored with a second reader that never saw it."""
+
+    name: str
+    polar: int  # passages with pole anpassung or teilhabe
+    markers: tuple[int, int, int]  # right side, opposite pole, no side: markers alone
+    checked: tuple[int, int, int]  # the same, checked by the second reader
+
+
+def reader_crossval(matcher: Matcher) -> list[FoldResult]:
+    """Leave each of the codebook's second-reader sets out in turn: train on the others and
+    score it, with markers alone and checked (what the reader does on text it has not seen)."""
+    from .codebook.load import reader_path
+
+    book = matcher.codebook
+    files = [f for d in book.dimensions.values() for f in d.second_reader]
+    sets = {
+        f: [
+            r
+            for r in load_gold(reader_path(book.path, f), book)
+            if r.pole in ("anpassung", "teilhabe")
+        ]
+        for f in files
+    }
+    results = []
+    for held, rows in sets.items():
+        train = [r for f, rs in sets.items() if f != held for r in rs]
+        reader = SecondReader.train([r.text for r in train], [r.pole for r in train], "fold")
+        tallies = ([0, 0, 0], [0, 0, 0])
+        for row, p in zip(rows, reader.probability([r.text for r in rows]), strict=True):
+            score, _ = score_segment(matcher.tag(row.text, row.context))
+            alone = row.context == "understanding"
+            for tally, s in zip(tallies, (score, checked_score(score, p, alone)[0]), strict=True):
+                side = predicted_side(s)
+                tally[0 if side == row.pole else 2 if side == "keine" else 1] += 1
+        results.append(FoldResult(Path(held).name, len(rows), *map(tuple, tallies)))
+    return results
 
 
 def write_table(evaluation: Evaluation, path: Path) -> None:

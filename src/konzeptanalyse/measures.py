@@ -71,8 +71,9 @@ def effective_codes(tags: pd.DataFrame, codebook) -> pd.DataFrame:
     """One row per (segment, effective code): rejected tags dropped, child codes rolled up.
 
     Columns: doc_id, segment_id, code (rolled up to its top-level code), leaf_code, dimension,
-    matched, weight, rule. Codes the codebook does not know (a reviewer's code from an older
-    codebook) keep their own code and the dimension stored with the tag.
+    matched, weight, rule, source (auto or human). Codes the codebook does not know (a
+    reviewer's code from an older codebook) keep their own code and the dimension stored
+    with the tag.
     """
     kept = tags[tags["final_code"].fillna("").astype(str) != ""]
     leaf = kept["final_code"].astype(str)
@@ -88,6 +89,9 @@ def effective_codes(tags: pd.DataFrame, codebook) -> pd.DataFrame:
             "matched": kept["matched"].to_numpy(),
             "weight": kept["weight"].astype(float).to_numpy(),
             "rule": kept["rule"].to_numpy(),
+            "source": (kept["source"] if "source" in kept else pd.Series("auto", kept.index))
+            .fillna("auto")
+            .to_numpy(),
         }
     )
     return eff.drop_duplicates(["segment_id", "leaf_code"]).reset_index(drop=True)
@@ -174,17 +178,34 @@ def field_table(segments: pd.DataFrame, eff: pd.DataFrame, codebook) -> pd.DataF
     return pd.DataFrame(rows, columns=columns("fields.csv"))
 
 
-def _segment_scores(eff: pd.DataFrame) -> pd.Series:
-    """Score in [-1, 1] of every segment that carries pole markers (effective codes).
+def _segment_scores(eff: pd.DataFrame, segments: pd.DataFrame) -> pd.Series:
+    """Score in [-1, 1] of every segment with a side: its pole markers (effective codes) or,
+    without markers, the second reader alone (segments.csv ``understanding_by``).
 
-    The same balance as ``understanding.score_segment``, (T - A) / (T + A) over the tag
-    weights, computed for all segments at once.
+    The marker score is the balance of ``understanding.score_segment``, (T - A) / (T + A) over
+    the tag weights, computed for all segments at once. A segment the second reader disputed
+    is left out, unless a reviewer accepted, corrected or added one of its markers: a human
+    decision is never overruled.
     """
     sign = eff["leaf_code"].map({c: pole(c) for c in eff["leaf_code"].unique()})
     poles = eff.assign(t=eff["weight"].where(sign > 0, 0.0), a=eff["weight"].where(sign < 0, 0.0))
     sums = poles[sign != 0].groupby("segment_id")[["t", "a"]].sum()
     total = sums["t"] + sums["a"]
-    return ((sums["t"] - sums["a"]) / total.where(total > 0)).fillna(0.0).round(4)
+    scores = ((sums["t"] - sums["a"]) / total.where(total > 0)).fillna(0.0).round(4)
+    if "understanding_by" not in segments:
+        return scores
+    by = segments.set_index("segment_id")["understanding_by"]
+    human = set(eff.loc[(sign != 0) & (eff["source"] == "human"), "segment_id"])
+    disputed = (by.reindex(scores.index) == "disputed") & ~scores.index.isin(human)
+    alone = segments.loc[
+        (segments["understanding_by"] == "second reader")
+        & ~segments["segment_id"].isin(scores.index),
+        ["segment_id", "understanding_score"],
+    ]
+    by_reader = pd.Series(
+        alone["understanding_score"].astype(float).to_numpy(), index=alone["segment_id"]
+    )
+    return pd.concat([scores[~disputed], by_reader])
 
 
 def document_measures(
@@ -195,7 +216,7 @@ def document_measures(
 ) -> pd.DataFrame:
     """Per-document understanding position and goals-versus-measures flag (documents.csv part)."""
     seg = segments.set_index("segment_id")[["doc_id", "section_kind"]]
-    scores = _segment_scores(eff).rename("score").to_frame().join(seg, how="inner")
+    scores = _segment_scores(eff, segments).rename("score").to_frame().join(seg, how="inner")
     scores["understanding"] = scores["section_kind"] == "understanding"
     in_und = scores[scores["understanding"]].groupby("doc_id")["score"].agg(["mean", "size"])
     whole = scores.groupby("doc_id")["score"].agg(["mean", "size"])

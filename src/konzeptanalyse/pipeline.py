@@ -71,9 +71,11 @@ def _codebook(codebook_path: str, version: str):
 
 
 def _canonical(obj: Any) -> Any:
-    """A dataclass tree as plain data without source line numbers (they move on every edit)."""
+    """A dataclass tree as plain data without source line numbers (they move on every edit)
+    and without the paths of the second reader's passages (their digest says what was read)."""
     if is_dataclass(obj):
-        return {f.name: _canonical(getattr(obj, f.name)) for f in fields(obj) if f.name != "line"}
+        skip = ("line", "second_reader")
+        return {f.name: _canonical(getattr(obj, f.name)) for f in fields(obj) if f.name not in skip}
     if isinstance(obj, dict):
         return {k: _canonical(v) for k, v in sorted(obj.items())}
     if isinstance(obj, list | tuple):
@@ -160,9 +162,11 @@ def _order_tags(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda t: (t["segment_id"], t["start"], t["code"]))
 
 
-def _score_segments(seg_rows: list[dict[str, Any]], tag_rows: list[dict[str, Any]]) -> None:
-    """Each segment's own understanding score from its pole markers (auto tags)."""
-    from .understanding import pole
+def _score_segments(seg_rows: list[dict[str, Any]], tag_rows: list[dict[str, Any]], reader) -> None:
+    """Each segment's own understanding score from its pole markers (auto tags), checked by
+    the second reader where the codebook has one (understanding.checked_score): it reads the
+    segments with markers and the sentences of understanding sections."""
+    from .understanding import checked_score, pole
 
     sums: dict[str, list[float]] = {}
     for t in tag_rows:
@@ -170,10 +174,34 @@ def _score_segments(seg_rows: list[dict[str, Any]], tag_rows: list[dict[str, Any
         if sign:
             acc = sums.setdefault(t["segment_id"], [0.0, 0.0])
             acc[sign < 0] += t["weight"]
+    read = []
     for seg in seg_rows:
         toward, away = sums.get(seg["segment_id"], (0.0, 0.0))
         total = toward + away
         seg["understanding_score"] = round((toward - away) / total, 4) if total else 0.0
+        seg["understanding_check"] = None
+        seg["understanding_by"] = "markers" if seg["understanding_score"] else ""
+        if reader is not None and (total or _alone(seg)):
+            read.append(seg)
+    if read:
+        for seg, p in zip(read, reader.probability([s["text"] for s in read]), strict=True):
+            seg["understanding_check"] = p
+            seg["understanding_score"], seg["understanding_by"] = checked_score(
+                seg["understanding_score"], p, _alone(seg)
+            )
+
+
+def _alone(seg: dict[str, Any]) -> bool:
+    """May the second reader give this segment a side without markers? (understanding text)"""
+    return seg["section_kind"] == "understanding" and seg["kind"] != "heading"
+
+
+@lru_cache(maxsize=2)
+def _reader(codebook_path: str, version: str):
+    """The codebook's second reader, trained once per worker process and codebook version."""
+    from .understanding import SecondReader
+
+    return SecondReader.from_codebook(_codebook(codebook_path, version))
 
 
 def _retag(previous: dict[str, Any], cfg: RunConfig, t0: float) -> dict[str, Any]:
@@ -186,7 +214,7 @@ def _retag(previous: dict[str, Any], cfg: RunConfig, t0: float) -> dict[str, Any
         previous["segments"], _matcher(cfg.codebook, cfg.codebook_version, changed)
     )
     tags = _order_tags(kept + fresh)
-    _score_segments(previous["segments"], tags)
+    _score_segments(previous["segments"], tags, _reader(cfg.codebook, cfg.codebook_version))
     return {
         **previous,
         "tags": tags,
@@ -262,12 +290,14 @@ def _code_document(path: str, sha256: str, cfg: RunConfig, previous: str | None)
             "end": seg.end,
             "n_words": len(seg.text.split()),
             "understanding_score": 0.0,
+            "understanding_check": None,
+            "understanding_by": "",
             "text": seg.text,
         }
         for seg in segment_document(doc, cfg.unit)
     ]
     tag_rows = _order_tags(tag_segments(seg_rows, _matcher(cfg.codebook, cfg.codebook_version)))
-    _score_segments(seg_rows, tag_rows)
+    _score_segments(seg_rows, tag_rows, _reader(cfg.codebook, cfg.codebook_version))
     section_rows = [
         {
             "doc_id": doc.doc_id,
@@ -471,11 +501,13 @@ def classify(
         "code_s_sum": round(sum(r.get("timings", {}).get("code", 0) for r in ok), 3),
         "measures_s": round(t_measure - t_docs, 3),
     }
+    reader = _reader(cfg.codebook, cfg.codebook_version)
     run_info = {
         "tool": "konzeptanalyse",
         "version": __version__,
         "extractor": EXTRACTOR,
         "lemmatiser": LEMMATISER,
+        "second_reader": reader.description if reader is not None else None,
         "codebook": str(codebook_path),
         "codebook_version": codebook.version,
         "unit": unit,

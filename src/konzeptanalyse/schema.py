@@ -35,7 +35,11 @@ RESULT_COLUMNS: dict[str, list[tuple[str, str]]] = {
             "teilhabeorientiert, or 'keine Evidenz'",
         ),
         ("understanding_source", "understanding sections, whole text, or none"),
-        ("understanding_evidence", "number of segments carrying pole markers"),
+        (
+            "understanding_evidence",
+            "number of segments with a side (pole markers the second reader does not dispute, "
+            "or the second reader alone)",
+        ),
         (
             "declares_all",
             "1 when the understanding position leans to Teilhabe and the understanding sections "
@@ -84,7 +88,21 @@ RESULT_COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("start", "character offset inside its paragraph"),
         ("end", "end offset inside its paragraph"),
         ("n_words", "word count"),
-        ("understanding_score", "segment's own score in [-1, 1] (0 without markers)"),
+        (
+            "understanding_score",
+            "segment's own score in [-1, 1]: its pole markers' balance, checked by the second "
+            "reader (see understanding_by); 0 without a side",
+        ),
+        (
+            "understanding_check",
+            "the second reader's probability of the participation pole (empty where it did not "
+            "read: segments without pole markers outside understanding sections, or no reader)",
+        ),
+        (
+            "understanding_by",
+            "who gave the side: markers, second reader (no marker side, understanding section, "
+            "reader sure), disputed (the reader reads the other side: score 0) or empty",
+        ),
         ("text", "the segment text"),
     ],
     "tags.csv": [

@@ -5,11 +5,23 @@ negative toward the assimilative pole (codes ``v.anpassung`` and its children), 
 the participation pole (``v.teilhabe`` and its children). Tag weights carry the codebook's term
 weights and the section-kind weight (markers in understanding sections weigh most), so the same
 function serves one segment and a whole section (pass all its tags).
+
+A marker balance can point the wrong way when the position is carried by the structure of a
+passage rather than by its words ("keine Einbahnstraße – aber sie beginnt beim Einzelnen …").
+A second reader guards against that: a text classifier trained on labelled passages named in
+the codebook (``second_reader``). A passage's marker side stands only where the second reader
+confirms it; where it does not, the passage gets no side (score 0, ``disputed``) and goes to
+review. Only
+in an understanding passage without a marker side may the second reader give a side alone, and
+only when it is sure (``CONFIDENT``); ``by`` always says which reader gave the side.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from .model import Tag
 
@@ -18,6 +30,10 @@ __all__ = [
     "CLASSES",
     "NO_EVIDENCE",
     "PARTICIPATIVE",
+    "SecondReader",
+    "AGREE",
+    "CONFIDENT",
+    "checked_score",
     "pole",
     "score_segment",
     "understanding_class",
@@ -79,3 +95,95 @@ def understanding_class(score: float | None, n_evidence: int) -> str:
     if score < 0.6:
         return CLASSES[3]
     return CLASSES[4]
+
+
+@dataclass(frozen=True)
+class SecondReader:
+    """A classifier of passages into the two poles, trained on labelled passages.
+
+    Character n-grams (3–5, within words) weighted by tf-idf and a logistic regression: it
+    reads word parts, compounds and inflections without a lemmatiser and trains in about a
+    second. ``source`` says what it learned from, for run.json and the terminal.
+    """
+
+    model: Any
+    source: str
+    n_passages: int
+
+    @classmethod
+    def train(cls, texts: Sequence[str], poles: Sequence[str], source: str) -> SecondReader:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+
+        model = make_pipeline(
+            TfidfVectorizer(
+                analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True, lowercase=True
+            ),
+            LogisticRegression(C=16.0, class_weight="balanced", max_iter=3000),
+        )
+        model.fit(list(texts), [p == "teilhabe" for p in poles])
+        return cls(model=model, source=source, n_passages=len(texts))
+
+    @classmethod
+    def from_codebook(cls, codebook) -> SecondReader | None:
+        """The reader of the dimension that holds the poles, or None if the codebook names none."""
+        from .codebook.load import reader_path
+
+        dims = {codebook.dimension(c) for c in codebook.codes if pole(c)}
+        files = [f for d in sorted(dims) for f in codebook.dimensions[d].second_reader]
+        if not files:
+            return None
+        texts, poles = [], []
+        for name in files:
+            with reader_path(codebook.path, name).open(encoding="utf-8", newline="") as fh:
+                for row in csv.DictReader(fh):
+                    if row["pole"] in ("anpassung", "teilhabe"):
+                        texts.append(row["text"])
+                        poles.append(row["pole"])
+        source = f"{len(texts)} labelled passages from {', '.join(files)}"
+        return cls.train(texts, poles, source)
+
+    @property
+    def description(self) -> str:
+        """What reads: for run.json and the terminal."""
+        import sklearn
+
+        return (
+            "character 3-5-gram tf-idf + logistic regression "
+            f"(scikit-learn {sklearn.__version__}), {self.source}"
+        )
+
+    def probability(self, texts: Sequence[str]) -> list[float]:
+        """Probability of the participation pole for each text (0.5 = undecided)."""
+        if not texts:
+            return []
+        return [round(float(p), 4) for p in self.model.predict_proba(list(texts))[:, 1]]
+
+
+#: The second reader confirms a marker side when its probability of that side is at least
+#: ``AGREE``; where the markers give no side, it decides alone, in understanding passages only,
+#: when it is at least ``CONFIDENT`` of a pole. Both chosen by leaving each labelled set out in
+#: turn (tools/reader_crossval.py; figures in docs/matching.md).
+AGREE = 0.65
+CONFIDENT = 0.85
+
+
+def checked_score(
+    score: float, probability: float | None, alone: bool = False
+) -> tuple[float, str]:
+    """The score after the second reader's check, and who gave the side.
+
+    ``by`` is "markers" (the reader confirms the side, or there is no reader), "disputed" (it
+    does not: it reads the other side or is undecided; score 0), "second reader" (no marker
+    side, ``alone`` allowed and the reader at least ``CONFIDENT``: score 2p - 1) or "" (no
+    side). ``probability`` None = no reader.
+    """
+    if probability is None:
+        return score, "markers" if score else ""
+    if score != 0:
+        same_side = probability if score > 0 else 1 - probability
+        return (score, "markers") if same_side >= AGREE else (0.0, "disputed")
+    if alone and max(probability, 1 - probability) >= CONFIDENT:
+        return round(2 * probability - 1, 4), "second reader"
+    return 0.0, ""

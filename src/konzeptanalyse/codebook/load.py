@@ -7,7 +7,9 @@ composed node by node (PyYAML's ``compose``) to keep the line of every key and l
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import re
 from dataclasses import replace
@@ -18,10 +20,20 @@ import yaml
 
 from .model import COMPOUND_MODES, CONTEXTS, Code, Codebook, Dimension, Rule
 
-__all__ = ["CodebookError", "load_codebook", "parse_codebook"]
+__all__ = ["CodebookError", "load_codebook", "parse_codebook", "reader_path"]
 
 _TOP_KEYS = {"name", "description", "dimensions", "codes"}
-_DIM_KEYS = {"label", "description", "scope", "negation", "context_weights", "concession"}
+_DIM_KEYS = {
+    "label",
+    "description",
+    "scope",
+    "negation",
+    "context_weights",
+    "concession",
+    "second_reader",
+}
+#: The second reader needs both poles; fewer passages than this per pole cannot train it.
+MIN_READER_PASSAGES = 10
 _CODE_KEYS = {
     "code",
     "label",
@@ -118,6 +130,12 @@ def glob_to_regex(glob: str) -> str:
     for ch in glob.lower():
         parts.append(r"[\w\-:*·]*" if ch == "*" else r"\w" if ch == "?" else re.escape(ch))
     return "".join(parts)
+
+
+def reader_path(codebook_file: str, name: str) -> Path:
+    """A second-reader file as written in the codebook, relative to the codebook's folder."""
+    base = Path(codebook_file).parent if not codebook_file.startswith("<") else Path.cwd()
+    return (base / name).resolve()
 
 
 def load_codebook(path: Path | str) -> Codebook:
@@ -237,10 +255,25 @@ class _Builder:
             for cid, item in code_maps.items():
                 codes[cid] = self.code(cid, item, code_maps, dimensions)
             self.check_graph(codes, code_maps, dimensions)
+        # the second reader's passages count by content (they change results as much as the
+        # rules do), not by the paths that name them: a copy of the codebook elsewhere that
+        # reads the same passages is the same codebook
+        content = _Map(data)
+        if isinstance(dims_raw, _Map):
+            content["dimensions"] = {
+                name: {k: v for k, v in dim.items() if k != "second_reader"}
+                if isinstance(dim, dict)
+                else dim
+                for name, dim in dims_raw.items()
+            }
+        version = version_hash(content)
+        digests = [d.second_reader_digest for d in dimensions.values() if d.second_reader]
+        if digests:
+            version = hashlib.sha256("".join([version, *digests]).encode()).hexdigest()
         return Codebook(
             name=self._str(data, "name", "") or Path(self.file).stem,
             path=self.file,
-            version=version_hash(data),
+            version=version,
             dimensions=dimensions,
             codes=codes,
             description=self._str(data, "description", ""),
@@ -285,6 +318,7 @@ class _Builder:
                 f"{concession} must be above 0 and at most 1",
             )
             concession = 1.0
+        reader, digest = self._second_reader(m, where, line)
         return Dimension(
             name=name,
             label=self._str(m, "label", where, required=True) or name,
@@ -293,8 +327,51 @@ class _Builder:
             negation=bool(m.get("negation", False)),
             context_weights=weights,
             concession=float(concession),
+            second_reader=reader,
+            second_reader_digest=digest,
             line=line,
         )
+
+    def _second_reader(self, m: _Map, where: str, line: int) -> tuple[tuple[str, ...], str]:
+        """Check the labelled passages of ``second_reader``: files, columns, both poles."""
+        raw = m.get("second_reader")
+        if raw is None:
+            return (), ""
+        key, line = f"{where}.second_reader", m.key_lines.get("second_reader", line)
+        if not isinstance(raw, list) or not raw or not all(isinstance(x, str) for x in raw):
+            self.err(line, key, "a list of CSV files (columns text, pole)")
+            return (), ""
+        h = hashlib.sha256()
+        counts = {"anpassung": 0, "teilhabe": 0}
+        n_errors = len(self.errors)
+        for name in raw:
+            path = reader_path(self.file, name)
+            try:
+                data = path.read_bytes()
+                rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+            except (OSError, UnicodeDecodeError, csv.Error) as exc:
+                self.err(
+                    line,
+                    key,
+                    f"{name}: cannot read {path} ({exc}); paths are relative to the codebook "
+                    "file: copy the passages along with it or write absolute paths",
+                )
+                continue
+            if rows and not {"text", "pole"} <= set(rows[0]):
+                self.err(line, key, f"{name}: needs the columns text and pole")
+                continue
+            for row in rows:
+                if row["pole"] in counts:
+                    counts[row["pole"]] += 1
+            h.update(data)
+        if len(self.errors) == n_errors and any(n < MIN_READER_PASSAGES for n in counts.values()):
+            self.err(
+                line,
+                key,
+                f"needs at least {MIN_READER_PASSAGES} passages of each pole "
+                f"(found anpassung {counts['anpassung']}, teilhabe {counts['teilhabe']})",
+            )
+        return tuple(raw), h.hexdigest()
 
     def code(
         self, cid: str, m: _Map, code_maps: dict[str, _Map], dims: dict[str, Dimension]

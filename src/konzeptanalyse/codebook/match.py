@@ -44,6 +44,20 @@ CONCESSIVES = frozenset(
 #: Concede the sentence before only when they open a sentence ("Doch …"); mid-sentence "doch"
 #: is a particle ("das ist doch klar").
 _CONCESSIVE_OPENERS = frozenset({"doch"})
+#: A sentence opening "So sehr …, so …", "So wichtig …, …", "Bei aller …, …" concedes its
+#: first clause.
+_CONCESSIVE_CLAUSE_OPENERS = frozenset(
+    {
+        ("so", "sehr"),
+        ("so", "wichtig"),
+        ("so", "richtig"),
+        ("so", "wünschenswert"),
+        ("bei", "aller"),
+        ("bei", "allem"),
+        ("so", "erfreulich"),
+        ("so", "gut"),
+    }
+)
 #: "aber auch" adds rather than concedes.
 _ADDITIVE_AFTER_CONCESSIVE = frozenset({"auch", "ebenso", "gleichermaßen"})
 _SENTENCE_END = frozenset(".!?;")
@@ -498,7 +512,10 @@ class Matcher:
 
     @staticmethod
     def _negated(tokens: list[Token], c: _Cand) -> bool:
-        """A negator up to four words before the match (or between near partners)."""
+        """A negator up to four words before the match (or between near partners); in a
+        "dass" clause, also a negator in the clause that governs it: "bedeutet nicht, dass
+        sich die Zugewanderten anpassen müssen", "statt zu erwarten, dass sie sich einfügen".
+        """
         seen = 0
         k = c.k0 - 1
         while k >= 0 and seen < 4:
@@ -506,16 +523,25 @@ class Matcher:
             low = tokens[k].text.lower()
             if low in _CLAUSE_BREAK or lemma in _CLAUSE_BREAK:
                 break
-            if low in NEGATORS and not (
-                low == "nicht"
-                and k + 1 < len(tokens)
-                and tokens[k + 1].text.lower() in _NOT_NEGATING_AFTER_NICHT
-            ):
+            if _negator_at(tokens, k):
                 return True
             seen += 1
             k -= 1
-        if c.rule.kind == "near":
-            return any(tokens[k].text.lower() in NEGATORS for k in range(c.k0 + 1, c.k1))
+        if c.rule.kind == "near" and any(
+            tokens[k].text.lower() in NEGATORS for k in range(c.k0 + 1, c.k1)
+        ):
+            return True
+        # walk back to the start of the clause; a "dass" clause looks into its governor
+        k = c.k0 - 1
+        while k >= 0 and tokens[k].text not in _CLAUSE_BREAK:
+            k -= 1
+        if k < 0 or tokens[k].text != "," or tokens[k + 1].text.lower() != "dass":
+            return False
+        j = k - 1
+        while j >= 0 and k - j <= 6 and tokens[j].text not in _CLAUSE_BREAK:
+            if _negator_at(tokens, j):
+                return True
+            j -= 1
         return False
 
     def _resolve(self, cands: list[_Cand], tokens, text: str, context: str | None) -> list[Tag]:
@@ -563,12 +589,16 @@ class Matcher:
         conceded_before = (
             _last_concession(tokens) if any(self._concession[c.code] < 1 for c in merged) else []
         )
+        conceded = [self._concession[c.code] < 1 and c.k1 < conceded_before[c.k1] for c in merged]
+        # a dimension whose every match is conceded holds nothing: "keine Einbahnstraße – aber
+        # sie beginnt beim Einzelnen" grants a marker and holds what no marker names
+        holds = {codes[c.code].dimension for c, x in zip(merged, conceded, strict=True) if not x}
         tags = []
-        for c in merged:
+        for c, is_conceded in zip(merged, conceded, strict=True):
             code = codes[c.code]
             weight = c.rule.weight * code.weight * book.context_weight(code.code, context)
-            if self._concession[c.code] < 1 and c.k1 < conceded_before[c.k1]:
-                weight *= self._concession[c.code]
+            if is_conceded:
+                weight *= self._concession[c.code] if code.dimension in holds else 0.0
             tags.append(
                 Tag(
                     code=code.code,
@@ -585,12 +615,23 @@ class Matcher:
         return tags
 
 
+def _negator_at(tokens: list[Token], k: int) -> bool:
+    """Token k negates ("nicht nur" does not)."""
+    low = tokens[k].text.lower()
+    return low in NEGATORS and not (
+        low == "nicht"
+        and k + 1 < len(tokens)
+        and tokens[k + 1].text.lower() in _NOT_NEGATING_AFTER_NICHT
+    )
+
+
 def _last_concession(tokens: list[Token]) -> list[int]:
     """For each token, the index of the concessive word that concedes it (or -1).
 
     A match ending at token k is conceded when ``k < result[k]``: a concessive word concedes
-    what stands before it in its sentence, and one that opens a sentence ("Doch …", "Aber …")
-    also concedes the whole sentence before. "aber auch" does not concede.
+    what stands before it in its sentence, and one in the first clause of a sentence ("Doch
+    …", "Aber …", "Entscheidend ist jedoch, …") also concedes the whole sentence before. "aber
+    auch" does not concede.
     """
     result = [-1] * len(tokens)
     sentences: list[tuple[int, int]] = []  # [start, end) token ranges, end mark included
@@ -602,6 +643,13 @@ def _last_concession(tokens: list[Token]) -> list[int]:
     if start < len(tokens):
         sentences.append((start, len(tokens)))
     for n, (lo, hi) in enumerate(sentences):
+        if tokens[hi - 1].text == "?":  # a question raises a topic; the answer holds it
+            for i in range(lo, hi):
+                result[i] = max(result[i], hi)
+        if _concessive_clause(tokens, lo, hi):  # "So sehr wir X schätzen, so klar ist ..."
+            comma = next(j for j in range(lo, hi) if tokens[j].text == ",")
+            for i in range(lo, comma):
+                result[i] = max(result[i], comma)
         last = -1
         for j in range(lo, hi):
             low = tokens[j].text.lower()
@@ -609,7 +657,9 @@ def _last_concession(tokens: list[Token]) -> list[int]:
                 j + 1 < len(tokens) and tokens[j + 1].text.lower() in _ADDITIVE_AFTER_CONCESSIVE
             ):
                 last = j
-                if j == lo and n > 0:
+                # "Doch …", "Aber …", "Entscheidend ist jedoch, …": a concessive in the
+                # first clause turns the sentence against the one before it
+                if n > 0 and not any(tokens[i].text in _CLAUSE_BREAK for i in range(lo, j)):
                     for i in range(*sentences[n - 1]):
                         result[i] = max(result[i], j)
         for j in range(lo, hi):
@@ -617,9 +667,23 @@ def _last_concession(tokens: list[Token]) -> list[int]:
     return result
 
 
-def segment_record(matcher: Matcher, text: str, context: str | None = None) -> dict:
-    """The stable JSON shape of ``konzept tag`` for one segment (see docs/matching.md)."""
-    from ..understanding import score_segment, understanding_class
+def _concessive_clause(tokens: list[Token], lo: int, hi: int) -> bool:
+    """The sentence [lo, hi) opens with a conceding clause and goes on after a comma."""
+    if hi - lo < 4:
+        return False
+    opener = (tokens[lo].text.lower(), tokens[lo + 1].text.lower())
+    return opener in _CONCESSIVE_CLAUSE_OPENERS and any(
+        tokens[j].text == "," for j in range(lo + 2, hi - 1)
+    )
+
+
+def segment_record(matcher: Matcher, text: str, context: str | None = None, reader=None) -> dict:
+    """The stable JSON shape of ``konzept tag`` for one segment (see docs/matching.md).
+
+    With a second ``reader`` (understanding.SecondReader), ``score`` is checked by it and
+    ``by`` says who gave the side (understanding.checked_score).
+    """
+    from ..understanding import checked_score, score_segment, understanding_class
 
     tags = matcher.tag(text, context) if text.strip() else []
     codes: dict[str, dict] = {}
@@ -630,7 +694,11 @@ def segment_record(matcher: Matcher, text: str, context: str | None = None) -> d
         entry["evidence"].append(
             {"matched": t.matched, "start": t.start, "end": t.end, "rule": t.rule}
         )
-    score, markers = score_segment(tags)
+    marker_score, markers = score_segment(tags)
+    alone = context == "understanding"
+    read = reader is not None and text.strip() and (markers or alone)
+    check = reader.probability([text])[0] if read else None
+    score, by = checked_score(marker_score, check, alone)
     return {
         "text": text,
         "codes": list(codes.values()),
@@ -638,5 +706,8 @@ def segment_record(matcher: Matcher, text: str, context: str | None = None) -> d
             "score": score,
             "class": understanding_class(score, len(markers)),
             "markers": markers,
+            "marker_score": marker_score,
+            "second_reader": check,
+            "by": by,
         },
     }

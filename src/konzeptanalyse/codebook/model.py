@@ -46,6 +46,10 @@ class Dimension:
     negation: bool = False  # drop matches after "nicht", "kein", "ohne", ...
     context_weights: dict[str, float] = field(default_factory=dict)  # "default" key allowed
     concession: float = 1.0  # weight factor for a match before "aber", "jedoch", ... (see docs)
+    # labelled passages (CSV files with text and pole) that train the second reader of the
+    # understanding score, as written (relative to the codebook file), and their sha256
+    second_reader: tuple[str, ...] = ()
+    second_reader_digest: str = ""
     line: int = 0
 
 
