@@ -93,7 +93,12 @@ def test_errors_file_lists_exactly_the_wrong_rows(files, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "3 wrongly coded rows" in result.output
-    rows = {r["id"]: r for r in csv.DictReader(errors.open(encoding="utf-8"))}
+    reader = csv.DictReader(errors.open(encoding="utf-8"))
+    rows = {r["id"]: r for r in reader}
+    assert reader.fieldnames == [
+        *("id", "line", "context", "text", "missing", "extra", "pole", "predicted_side"),
+        *("score", "markers", "second_reader", "by"),
+    ]
     assert set(rows) == {"3", "4", "5"}
     assert (rows["3"]["missing"], rows["3"]["extra"]) == ("hf.sprache", "")
     assert (rows["4"]["missing"], rows["4"]["extra"]) == ("", "hf.sprache")

@@ -287,7 +287,6 @@ ERROR_COLUMNS = (
     "extra",
     "pole",
     "predicted_side",
-    "reader_crossval",
     "score",
     "markers",
     "second_reader",
