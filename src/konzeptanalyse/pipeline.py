@@ -26,6 +26,7 @@ from . import __version__, keys
 from .measures import document_measures, effective_codes, field_table, find_measures
 from .schema import columns
 from .store import PartStore, write_results
+from .understanding import describe_reader, pole_dimensions
 
 EXECUTORS = ("process", "dask")
 
@@ -214,7 +215,8 @@ def _retag(previous: dict[str, Any], cfg: RunConfig, t0: float) -> dict[str, Any
         previous["segments"], _matcher(cfg.codebook, cfg.codebook_version, changed)
     )
     tags = _order_tags(kept + fresh)
-    _score_segments(previous["segments"], tags, _reader(cfg.codebook, cfg.codebook_version))
+    if pole_dimensions(_codebook(cfg.codebook, cfg.codebook_version)) & set(changed):
+        _score_segments(previous["segments"], tags, _reader(cfg.codebook, cfg.codebook_version))
     return {
         **previous,
         "tags": tags,
@@ -501,13 +503,12 @@ def classify(
         "code_s_sum": round(sum(r.get("timings", {}).get("code", 0) for r in ok), 3),
         "measures_s": round(t_measure - t_docs, 3),
     }
-    reader = _reader(cfg.codebook, cfg.codebook_version)
     run_info = {
         "tool": "konzeptanalyse",
         "version": __version__,
         "extractor": EXTRACTOR,
         "lemmatiser": LEMMATISER,
-        "second_reader": reader.description if reader is not None else None,
+        "second_reader": describe_reader(codebook),
         "codebook": str(codebook_path),
         "codebook_version": codebook.version,
         "unit": unit,

@@ -34,7 +34,9 @@ __all__ = [
     "AGREE",
     "CONFIDENT",
     "checked_score",
+    "describe_reader",
     "pole",
+    "pole_dimensions",
     "score_segment",
     "understanding_class",
 ]
@@ -128,31 +130,15 @@ class SecondReader:
     @classmethod
     def from_codebook(cls, codebook) -> SecondReader | None:
         """The reader of the dimension that holds the poles, or None if the codebook names none."""
-        from .codebook.load import reader_path
-
-        dims = {codebook.dimension(c) for c in codebook.codes if pole(c)}
-        files = [f for d in sorted(dims) for f in codebook.dimensions[d].second_reader]
+        texts, poles, files = _passages(codebook)
         if not files:
             return None
-        texts, poles = [], []
-        for name in files:
-            with reader_path(codebook.path, name).open(encoding="utf-8", newline="") as fh:
-                for row in csv.DictReader(fh):
-                    if row["pole"] in ("anpassung", "teilhabe"):
-                        texts.append(row["text"])
-                        poles.append(row["pole"])
-        source = f"{len(texts)} labelled passages from {', '.join(files)}"
-        return cls.train(texts, poles, source)
+        return cls.train(texts, poles, _source(len(texts), files))
 
     @property
     def description(self) -> str:
         """What reads: for run.json and the terminal."""
-        import sklearn
-
-        return (
-            "character 3-5-gram tf-idf + logistic regression "
-            f"(scikit-learn {sklearn.__version__}), {self.source}"
-        )
+        return _describe(self.source)
 
     def probability(self, texts: Sequence[str]) -> list[float]:
         """Probability of the participation pole for each text (0.5 = undecided)."""
@@ -167,6 +153,46 @@ class SecondReader:
 #: turn (tools/reader_crossval.py; figures in docs/matching.md).
 AGREE = 0.65
 CONFIDENT = 0.85
+
+
+def pole_dimensions(codebook) -> set[str]:
+    """The dimensions that hold the pole codes (their change means: score again)."""
+    return {codebook.dimension(c) for c in codebook.codes if pole(c)}
+
+
+def describe_reader(codebook) -> str | None:
+    """The second reader a codebook names, described without training it (for run.json)."""
+    texts, _, files = _passages(codebook)
+    return _describe(_source(len(texts), files)) if files else None
+
+
+def _passages(codebook) -> tuple[list[str], list[str], list[str]]:
+    """Texts and poles (anpassung/teilhabe only) of the second reader's files, and the files."""
+    from .codebook.load import reader_path
+
+    dims = sorted(pole_dimensions(codebook))
+    files = [f for d in dims for f in codebook.dimensions[d].second_reader]
+    texts, poles = [], []
+    for name in files:
+        with reader_path(codebook.path, name).open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row["pole"] in ("anpassung", "teilhabe"):
+                    texts.append(row["text"])
+                    poles.append(row["pole"])
+    return texts, poles, files
+
+
+def _source(n: int, files: list[str]) -> str:
+    return f"{n} labelled passages from {', '.join(files)}"
+
+
+def _describe(source: str) -> str:
+    import sklearn
+
+    return (
+        f"character 3-5-gram tf-idf + logistic regression (scikit-learn {sklearn.__version__}), "
+        f"{source}"
+    )
 
 
 def checked_score(
