@@ -84,6 +84,11 @@ def test_cli_exit_code_3_when_a_file_fails(corpus, cache, tmp_path):
     assert result.exit_code == 3, result.output
     assert "leer.pdf" in result.output
     assert (tmp_path / "r" / "documents.csv").exists()
+    # what reads is said, never hidden: the lemmatiser and the second reader
+    assert "lemmatiser: simplemma" in result.output
+    assert "second reader: character 3-5-gram" in result.output
+    run_info = json.loads((tmp_path / "r" / "run.json").read_text(encoding="utf-8"))
+    assert "labelled passages from ../tests/data/eval/gold.csv" in run_info["second_reader"]
 
 
 def test_parallel_equals_serial(corpus, cache, tmp_path):

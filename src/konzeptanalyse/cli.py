@@ -12,6 +12,7 @@ Exit codes (documented in the README):
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -180,6 +181,9 @@ def classify(
 
         summary.files.extend(write_tables(out))
     print_summary(console, summary)
+    run_info = json.loads((summary.out_dir / "run.json").read_text(encoding="utf-8"))
+    reader = run_info.get("second_reader") or "none (understanding = marker balance)"
+    err.print(f"lemmatiser: {run_info['lemmatiser']}; second reader: {reader}", highlight=False)
     raise typer.Exit(EXIT_PARTIAL if summary.errors else EXIT_OK)
 
 
