@@ -162,10 +162,10 @@ def tagging_rates(segments_csv: Path, codebook: Path, n: int) -> dict[str, float
 
 
 def changed_codebook(src: Path, dst: Path) -> None:
-    """A copy of the codebook with one more term for hf.sprache, so its version hash changes.
+    """A copy of the codebook with one more term for hf.sprache, so its version hash changes."""
+    from konzeptanalyse.codebook.load import portable_text
 
-    The copy lives elsewhere, so its second reader's passages are named by absolute path."""
-    text = src.read_text(encoding="utf-8").replace("../tests/", f"{src.parent.parent}/tests/")
+    text = portable_text(src)  # the copy lives in another folder
     anchor = text.index("- code: hf.sprache\n")
     terms = text.index("    terms:\n", anchor) + len("    terms:\n")
     dst.write_text(text[:terms] + "      - Sprachpatenschaft\n" + text[terms:], encoding="utf-8")

@@ -15,6 +15,7 @@ from konzeptanalyse.codebook import (
     parse_codebook,
     to_markdown,
 )
+from konzeptanalyse.codebook.load import portable_text
 
 GOOD = """\
 name: Mini
@@ -278,3 +279,13 @@ def test_default_codebook_synonym_families(default_matcher, text, expected):
 )
 def test_default_codebook_false_friends(default_matcher, text, not_expected):
     assert not_expected not in measure_types(default_matcher, text)
+
+
+def test_portable_text_keeps_a_copy_elsewhere_the_same_codebook(tmp_path):
+    (tmp_path / "a").mkdir()
+    _passages(tmp_path / "a" / "passagen.csv", 10)
+    original = tmp_path / "a" / "book.yaml"
+    original.write_text(READER_BOOK, encoding="utf-8")
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(portable_text(original), encoding="utf-8")
+    assert load_codebook(copy).version == load_codebook(original).version

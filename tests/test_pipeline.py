@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from konzeptanalyse import schema
 from konzeptanalyse.cli import app
 from konzeptanalyse.codebook import DEFAULT_CODEBOOK
+from konzeptanalyse.codebook.load import portable_text
 from konzeptanalyse.pipeline import classify
 from konzeptanalyse.store import PartStore
 
@@ -110,10 +111,7 @@ def test_rerun_reuses_parts_and_codebook_change_retags_changed_dimensions(
     assert again.processed == 0 and again.reused == 2
 
     changed = tmp_path / "changed.yaml"
-    # a copy elsewhere must name the second reader's passages by absolute path
-    text = DEFAULT_CODEBOOK.read_text(encoding="utf-8").replace(
-        "../tests/", f"{DEFAULT_CODEBOOK.parent.parent}/tests/"
-    )
+    text = portable_text(DEFAULT_CODEBOOK)  # the copy lives in another folder
     changed.write_text(text + "\n# a changed codebook\n", encoding="utf-8")
     import pypdfium2
 

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from konzeptanalyse.cli import app
 from konzeptanalyse.codebook import DEFAULT_CODEBOOK
+from konzeptanalyse.codebook.load import portable_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ["lk-marschland.pdf", "st-emsberg.pdf"]
@@ -86,10 +87,7 @@ def test_decisions_survive_a_codebook_change_and_reach_every_table(workspace):
     _konzept("review", "import", xlsx, "--results", results)
 
     # the codebook changes: one more term for Sprache; every decision must still apply
-    # a copy elsewhere must name the second reader's passages by absolute path
-    text = DEFAULT_CODEBOOK.read_text(encoding="utf-8").replace(
-        "../tests/", f"{DEFAULT_CODEBOOK.parent.parent}/tests/"
-    )
+    text = portable_text(DEFAULT_CODEBOOK)  # the copy lives in another folder
     anchor = text.index("- code: hf.sprache\n")
     terms = text.index("    terms:\n", anchor) + len("    terms:\n")
     edited = workspace / "edited.yaml"

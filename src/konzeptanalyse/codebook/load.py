@@ -20,7 +20,7 @@ import yaml
 
 from .model import COMPOUND_MODES, CONTEXTS, Code, Codebook, Dimension, Rule
 
-__all__ = ["CodebookError", "load_codebook", "parse_codebook", "reader_path"]
+__all__ = ["CodebookError", "load_codebook", "parse_codebook", "portable_text", "reader_path"]
 
 _TOP_KEYS = {"name", "description", "dimensions", "codes"}
 _DIM_KEYS = {
@@ -136,6 +136,16 @@ def reader_path(codebook_file: str, name: str) -> Path:
     """A second-reader file as written in the codebook, relative to the codebook's folder."""
     base = Path(codebook_file).parent if not codebook_file.startswith("<") else Path.cwd()
     return (base / name).resolve()
+
+
+def portable_text(path: Path | str) -> str:
+    """The codebook's YAML with its second reader's passages named by absolute path: the text
+    to write when a copy (an edited codebook) is kept in another folder."""
+    book = load_codebook(path)
+    text = Path(path).read_text(encoding="utf-8")
+    for name in {f for d in book.dimensions.values() for f in d.second_reader}:
+        text = text.replace(name, str(reader_path(book.path, name)))
+    return text
 
 
 def load_codebook(path: Path | str) -> Codebook:
