@@ -70,13 +70,17 @@ def test_figures_match_the_hand_computation(files):
     assert (result.measure_rows, result.measure_right, result.measure_exact) == (2, 2, 2)
 
 
-def test_cli_prints_table_and_writes_csv(files, tmp_path):
+def _evaluate(files, *args: str):
+    """`konzept evaluate GOLD --codebook BOOK ARGS`, checked to exit 0."""
     book, gold = files
-    out = tmp_path / "codes.csv"
-    result = CliRunner().invoke(
-        app, ["evaluate", str(gold), "--codebook", str(book), "--out", str(out)]
-    )
+    result = CliRunner().invoke(app, ["evaluate", str(gold), "--codebook", str(book), *args])
     assert result.exit_code == 0, result.output
+    return result
+
+
+def test_cli_prints_table_and_writes_csv(files, tmp_path):
+    out = tmp_path / "codes.csv"
+    result = _evaluate(files, "--out", str(out))
     assert "right side 50.0%" in result.output and "opposite pole 50.0%" in result.output
     assert "right measure type 100.0%" in result.output
     rows = {r["code"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
@@ -86,12 +90,8 @@ def test_cli_prints_table_and_writes_csv(files, tmp_path):
 def test_errors_file_lists_exactly_the_wrong_rows(files, tmp_path):
     # By hand: row 3 misses hf.sprache, row 4 has an extra hf.sprache, row 5 is on the wrong side;
     # rows 1 and 2 are right.
-    book, gold = files
     errors = tmp_path / "errors.csv"
-    result = CliRunner().invoke(
-        app, ["evaluate", str(gold), "--codebook", str(book), "--errors", str(errors)]
-    )
-    assert result.exit_code == 0, result.output
+    result = _evaluate(files, "--errors", str(errors))
     assert "3 wrongly coded rows" in result.output
     reader = csv.DictReader(errors.open(encoding="utf-8"))
     rows = {r["id"]: r for r in reader}
